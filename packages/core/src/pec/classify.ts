@@ -4,9 +4,9 @@
  * §5.3 of the digest): signature structure, integrity, chain, index membership, From = signer,
  * and the formal consistency of headers, parts and daticert.xml.
  */
-import type { Daticert, ReceiptVariant } from '../daticert/index.ts';
+import { isReceiptVariant, type Daticert, type ReceiptVariant } from '../daticert/index.ts';
 import { toProblem, type Problem } from '../errors.ts';
-import { decodeWords, headerValue, parseAddressList, parseMessage, type ParsedMessage } from '../mime/index.ts';
+import { decodeWords, headerValue, parseAddressList, parseMessage, type HeaderField, type ParsedMessage } from '../mime/index.ts';
 import type { ProvidersIndex } from '../providers-index/index.ts';
 import { checkFormat } from './format-checks.ts';
 import { checkSignature, type SignatureReport } from './signature-checks.ts';
@@ -72,13 +72,13 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
   const headerSubject = decodeWords(headerValue(headers, 'subject') ?? '');
   const result: Inspection = {
     kind: claimed,
-    ...(d?.ricevuta && claimed === 'avvenuta-consegna' ? { variant: d.ricevuta } : {}),
+    ...variantOf(claimed, d, headerValue(headers, 'x-tiporicevuta')),
     ...(d ? { error: d.errore } : {}),
     ...(d?.erroreEsteso ? { errorDetail: d.erroreEsteso } : {}),
     ...(d ? { pecMsgId: d.identificativo } : claimed === 'posta-certificata' || claimed === 'anomalia' ? optionalId(headerValue(headers, 'message-id')) : {}),
     ...clientId(d, headerValue(headers, 'x-riferimento-message-id')),
-    sender: d?.mittente ?? format?.sender ?? parseAddressList(headerValue(headers, claimed === 'anomalia' ? 'reply-to' : 'from'))[0]?.address,
-    recipients: d ? d.destinatari.map((x) => ({ address: x.address, type: x.tipo })) : headerRecipients(msg),
+    ...senderOf(claimed, d, headers),
+    recipients: d ? d.destinatari.map((x) => ({ address: x.address, type: x.tipo })) : isReceipt(claimed) ? [] : headerRecipients(msg),
     subject: d?.oggetto ?? headerSubject,
     ...dateOf(d, headerValue(headers, 'date')),
     ...(d ? { issuer: d.gestoreEmittente, daticert: d } : {}),
@@ -87,6 +87,34 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     ok: claimed !== 'ordinaria' && report.status === 'valid' && report.trusted && problems.length === 0,
   };
   return result;
+}
+
+/** Variant of a delivery receipt, or the one an envelope requests (X-TipoRicevuta, §3.3.2.1). */
+function variantOf(kind: PecKind, d: Daticert | undefined, header: string | undefined): { variant?: ReceiptVariant } {
+  if (kind === 'avvenuta-consegna' && d?.ricevuta) return { variant: d.ricevuta };
+  if (kind !== 'posta-certificata') return {};
+  const v = d?.ricevuta ?? header?.trim().toLowerCase() ?? 'completa';
+  return isReceiptVariant(v) ? { variant: v } : {};
+}
+
+function isReceipt(kind: PecKind): boolean {
+  return kind !== 'ordinaria' && kind !== 'posta-certificata' && kind !== 'anomalia';
+}
+
+/**
+ * The original sender: daticert `mittente`; without it, on envelopes the address in
+ * `From: "Per conto di: <sender>"` (RFC 6109 §3.1.5), else Reply-To; on ordinary mail From. A
+ * receipt without readable daticert has no trustworthy sender: none is reported.
+ */
+function senderOf(kind: PecKind, d: Daticert | undefined, headers: readonly HeaderField[]): { sender?: string } {
+  if (d) return { sender: d.mittente };
+  if (isReceipt(kind)) return {};
+  const from = parseAddressList(headerValue(headers, 'from'))[0];
+  if (kind === 'ordinaria') return from ? { sender: from.address } : {};
+  const onBehalf = /per conto di:\s*<?([^\s<>"]+@[^\s<>"]+)/i.exec(from?.name ?? '')?.[1];
+  const replyTo = parseAddressList(headerValue(headers, 'reply-to'))[0]?.address;
+  const sender = onBehalf ?? replyTo;
+  return sender ? { sender } : {};
 }
 
 function optionalId(v: string | undefined): { pecMsgId?: string } {

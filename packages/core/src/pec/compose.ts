@@ -9,6 +9,7 @@
  *   │   └── message/rfc822   postacert.eml (where the kind requires it)
  *   └── application/x-pkcs7-signature smime.p7s
  */
+import { isAscii } from 'node:buffer';
 import { writeDaticert, type Daticert } from '../daticert/index.ts';
 import { formatRfc5322Date } from '../time/legal-time.ts';
 import {
@@ -38,8 +39,7 @@ export interface ComposeInput {
 }
 
 function has8bit(chunks: Chunks): boolean {
-  for (const c of chunks) for (let i = 0; i < c.length; i++) if (c[i]! > 0x7e && c[i]! !== 0x7f) return true;
-  return false;
+  return chunks.some((c) => !isAscii(c));
 }
 
 /** Builds the signed content (the multipart/mixed entity) as chunks. */

@@ -3,7 +3,7 @@
  * chain to the trust anchors, membership in the providers' index, and From = signer e-mail.
  */
 import type { Problem } from '../errors.ts';
-import { decodeBody, entityBytes, headerValue, parseAddressList, type MimeNode, type ParsedMessage } from '../mime/index.ts';
+import { decodeBody, entityBytes, headerValue, normalizeCrlf, parseAddressList, type MimeNode, type ParsedMessage } from '../mime/index.ts';
 import { verifyDetached } from '../smime/index.ts';
 import type { InspectOptions } from './classify.ts';
 
@@ -39,16 +39,32 @@ export async function checkSignature(msg: ParsedMessage, opts: InspectOptions, p
     return { report: { status: 'absent', trusted: false }, content: root };
   }
   const [content, sigPart] = root.children;
+  if (content && !sigPart) {
+    problems.push({ code: 'SIGNATURE_ABSENT', message: 'multipart/signed without its signature part' });
+    return { report: { status: 'absent', trusted: false }, content };
+  }
   if (!content || !sigPart || root.children.length !== 2 || !SIG_TYPES.has(sigPart.contentType.mime)) {
     problems.push({ code: 'SIGNATURE_MALFORMED', message: 'multipart/signed must have exactly two parts, the second application/pkcs7-signature' });
     return { report: { status: 'invalid', trusted: false }, content: content ?? root };
   }
   const sig = decodeBody(msg, sigPart);
   problems.push(...sig.problems);
-  const verdict = await verifyDetached([entityBytes(msg, content)], sig.bytes, {
+  const verifyOpts = {
     ...(opts.trustAnchorsPem && opts.trustAnchorsPem.length > 0 ? { trustAnchorsPem: [...opts.trustAnchorsPem] } : {}),
     at: opts.at,
-  });
+  };
+  const signed = entityBytes(msg, content);
+  let verdict = await verifyDetached([signed], sig.bytes, verifyOpts);
+  // RFC 5751 §3.1.1: the signature covers the canonical (CRLF) form. A copy whose line ends were
+  // turned into bare LFs after signing (mail stores, archives) is checked in canonical form,
+  // as OpenSSL does; the bytes themselves are not changed.
+  if (verdict.problems.some((p) => p.code === 'SIGNATURE_DIGEST_MISMATCH')) {
+    const canonical = normalizeCrlf(signed);
+    if (canonical !== signed) {
+      const again = await verifyDetached([canonical], sig.bytes, verifyOpts);
+      if (again.status === 'valid') verdict = again;
+    }
+  }
   const anchors = (opts.trustAnchorsPem?.length ?? 0) > 0;
   problems.push(...verdict.problems.filter((p) => anchors || p.code !== 'CERT_CHAIN_UNTRUSTED'));
   let trusted = anchors ? verdict.trusted : opts.index !== undefined;

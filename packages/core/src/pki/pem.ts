@@ -60,7 +60,7 @@ export interface CertificateInfo {
   readonly notAfter: Date;
   /** Upper-case hex SHA-1 of the DER, as `providerCertificateHash`. */
   readonly sha1: string;
-  /** Serial number, upper-case hex. */
+  /** Serial number, upper-case hex, without the sign-padding zero octet (as OpenSSL prints it). */
   readonly serial: string;
 }
 
@@ -101,6 +101,6 @@ export function certificateInfo(der: Uint8Array): CertificateInfo {
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
     sha1: sha1Hex(der),
-    serial: cert.serialNumber.toUpperCase(),
+    serial: cert.serialNumber.toUpperCase().replace(/^(?:00)+(?=[0-9A-F]{2})/, ''),
   };
 }

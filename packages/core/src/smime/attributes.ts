@@ -6,6 +6,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { RecapitoError } from '../errors.ts';
 
+/** Content types and attribute types of RFC 5652 (§4, §5, §11) and RFC 5751 §2.5.2. */
 export const CMS_OIDS = Object.freeze({
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',

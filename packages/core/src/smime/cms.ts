@@ -28,10 +28,9 @@ export interface CertEntry {
   readonly x509: x509.X509Certificate;
 }
 
-/** Builds a {@link CertEntry} from DER (the block, when already decoded, saves a parse). */
-export function certEntry(der: Uint8Array, block?: asn1js.BaseBlock): CertEntry {
-  const cert = block ? new pkijs.Certificate({ schema: block }) : pkijs.Certificate.fromBER(der);
-  return { der, cert, x509: new x509.X509Certificate(der) };
+/** Parses DER into a {@link CertEntry}; throws on malformed input. */
+export function certEntry(der: Uint8Array): CertEntry {
+  return { der, cert: pkijs.Certificate.fromBER(der), x509: new x509.X509Certificate(der) };
 }
 
 /** The parts of a signature that verification uses. */
@@ -79,22 +78,26 @@ export function parseSignature(der: Uint8Array): ParsedSignature {
   if (!signerInfo) throw malformed('the SignedData has no SignerInfo');
 
   // Certificates are taken from the decoded blocks so that their DER is the received one, byte
-  // for byte: its SHA-1 is what the providers' index lists (RFC 6109 §4.5).
-  const certificates: CertEntry[] = [];
+  // for byte: its SHA-1 is what the providers' index lists (RFC 6109 §4.5). pkijs decoded the
+  // same blocks, in the same order, into its CertificateSet.
   const certSet = sdBlock.valueBlock.value.find((b) => isContext(b, 0));
   const choices = certSet instanceof asn1js.Constructed ? certSet.valueBlock.value : [];
   if (choices.length > SMIME_LIMITS.maxCertificates) {
     throw malformed(`the signature carries ${choices.length} certificates, more than ${SMIME_LIMITS.maxCertificates}`);
   }
-  for (const block of choices) {
-    // CertificateChoices: only the plain Certificate (a universal SEQUENCE) matters for PEC.
-    if (block.idBlock.tagClass !== 1 || block.idBlock.tagNumber !== 16) continue;
+  // CertificateChoices: only the plain Certificate (a universal SEQUENCE) matters for PEC.
+  const blocks = choices.filter((b) => b.idBlock.tagClass === 1 && b.idBlock.tagNumber === 16);
+  const parsedCerts = (signedData.certificates ?? []).filter((c) => c instanceof pkijs.Certificate);
+  if (blocks.length !== parsedCerts.length) throw malformed('the certificate set cannot be decoded');
+  const certificates: CertEntry[] = [];
+  blocks.forEach((block, i) => {
+    const der = new Uint8Array(block.valueBeforeDecodeView);
     try {
-      certificates.push(certEntry(new Uint8Array(block.valueBeforeDecodeView), block));
+      certificates.push({ der, cert: parsedCerts[i]!, x509: new x509.X509Certificate(der) });
     } catch (err) {
       throw malformed(`a certificate in the signature cannot be parsed: ${(err as Error).message}`);
     }
-  }
+  });
   return { eContentType: signedData.encapContentInfo.eContentType, signerInfo, certificates };
 }
 

@@ -40,6 +40,7 @@ export function digestNameOfOid(oid: string): string {
   return digestForOid(oid) ?? OTHER_DIGESTS[oid] ?? oid;
 }
 
+/** WebCrypto hash name of each supported digest. */
 export const WEB_HASH: Readonly<Record<DigestName, WebHash>> = Object.freeze({ sha1: 'SHA-1', sha256: 'SHA-256' });
 
 /** rsaEncryption: the signatureAlgorithm CMS uses for PKCS#1 v1.5 (RFC 3370 §3.2). */

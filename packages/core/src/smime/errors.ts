@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../errors.ts';
 
+/** S/MIME codes with a one-line description each. */
 export const SMIME_ERRORS = {
   SIGNATURE_MALFORMED: 'The signature is not a parseable CMS SignedData (RFC 5652 §5), is too large, or has no signer.',
   SIGNER_CERT_MISSING: 'The certificate of the signer is not among the certificates carried in the signature.',
@@ -19,6 +20,7 @@ export const SMIME_ERRORS = {
   SIGNING_TIME_INVALID: 'The signing time given to the signer is not a valid date.',
 } as const;
 
+/** One of {@link SMIME_ERRORS}. */
 export type SmimeErrorCode = keyof typeof SMIME_ERRORS;
 
 /** A problem with an S/MIME code and a specific message. */

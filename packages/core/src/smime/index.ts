@@ -3,4 +3,3 @@ export * from './digest.ts';
 export * from './sign.ts';
 export * from './verify.ts';
 export { SMIME_LIMITS } from './cms.ts';
-export { emailWithin, dnsWithin, ipWithin } from './name-constraints.ts';

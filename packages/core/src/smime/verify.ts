@@ -123,12 +123,33 @@ async function checkIntegrity(
   return { ok, ...(attrs.signingTime ? { signingTime: attrs.signingTime } : {}) };
 }
 
+// Parsed trust anchors, by PEM text or DER object: callers pass the same few anchors for every
+// message, and parsing them again each time would be wasted work. Bounded memoization.
+const anchorCache = new Map<string, CertEntry[]>();
+const anchorDerCache = new WeakMap<Uint8Array, CertEntry>();
+const ANCHOR_CACHE_SIZE = 64;
+
+function parseAnchor(a: string | Uint8Array): CertEntry[] {
+  if (typeof a !== 'string') {
+    const cached = anchorDerCache.get(a);
+    if (cached) return [cached];
+    const entry = certEntry(new Uint8Array(a));
+    anchorDerCache.set(a, entry);
+    return [entry];
+  }
+  const cached = anchorCache.get(a);
+  if (cached) return cached;
+  const entries = pemToDerList(a, 'CERTIFICATE').map((der) => certEntry(der));
+  if (anchorCache.size >= ANCHOR_CACHE_SIZE) anchorCache.clear();
+  anchorCache.set(a, entries);
+  return entries;
+}
+
 function readAnchors(anchors: readonly (string | Uint8Array)[], problems: Problem[]): CertEntry[] {
   const out: CertEntry[] = [];
   anchors.forEach((a, i) => {
     try {
-      const ders = typeof a === 'string' ? pemToDerList(a, 'CERTIFICATE') : [a];
-      for (const der of ders) out.push(certEntry(der));
+      out.push(...parseAnchor(a));
     } catch (err) {
       problems.push(smimeProblem('CERT_CHAIN_UNTRUSTED', `trust anchor #${i + 1} cannot be read: ${(err as Error).message}`));
     }
@@ -170,7 +191,9 @@ export async function verifyDetached(
       signingTime = r.signingTime;
     }
     const anchorInput = opts.trustAnchorsPem ?? [];
-    if (signerEntry && anchorInput.length > 0) {
+    if (signerEntry && anchorInput.length > 0 && Number.isNaN(opts.at.getTime())) {
+      problems.push(smimeProblem('CERT_CHAIN_UNTRUSTED', 'the verification time is not a valid date'));
+    } else if (signerEntry && anchorInput.length > 0) {
       const anchors = readAnchors(anchorInput, problems);
       const others = parsed.certificates.filter((c) => c !== signerEntry);
       const chain = await validateChain(signerEntry, others, anchors, opts.at);
