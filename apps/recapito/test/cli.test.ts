@@ -116,3 +116,20 @@ test('the quick start: demo builds and verifies every kind in a data folder', ()
   const again = run('demo', '--data', 'demo-data');
   assert.equal(again.code, 0, 'a second run reuses the key material');
 });
+
+test('inspect --index: a provider of the index is trusted, one outside it is named', () => {
+  const leaf = readFileSync(join(dir, 'pki', 'provider.pem'), 'utf8').split(/(?<=-----END CERTIFICATE-----\n?)/)[0]!;
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ providers: [{ name: 'Alfa PEC S.p.A.', mailReceipt: 'posta-certificata@pec.alfa.test', domains: ['pec.alfa.test'], certificates: [leaf] }] }));
+  const ok = run('pec', 'inspect', 'accettazione.eml', '--index', 'index.json', '--json');
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.equal(JSON.parse(ok.stdout)[0].signature.provider, 'Alfa PEC S.p.A.');
+  assert.equal(run('pki', 'init', '--dir', 'pki-gamma', '--domain', 'pec.gamma.test').code, 0);
+  assert.equal(run('pec', 'build', 'accettazione', '--pki', 'pki-gamma', '--from', 'a@pec.gamma.test', '--to', 'b@pec.alfa.test', '--out', 'gamma.eml').code, 0);
+  const bad = run('pec', 'inspect', 'gamma.eml', '--index', 'index.json', '--json');
+  assert.equal(bad.code, 1);
+  assert.ok(JSON.parse(bad.stdout)[0].problems.some((p: { code: string }) => p.code === 'CERT_NOT_IN_INDEX'));
+  writeFileSync(join(dir, 'broken-index.json'), '{"providers": [{"name": 3}]}');
+  const broken = run('pec', 'inspect', 'accettazione.eml', '--index', 'broken-index.json');
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /providers\[0\]/);
+});

@@ -71,7 +71,8 @@ export function sampleOriginal(opts: { from?: string; to?: string[]; cc?: string
   for (let i = 0; i < attachment.length; i++) attachment[i] = (i * 31 + 7) % 256;
   const b64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
   const lines = [
-    `From: "Comune di Città Alta" <${from}>`,
+    `From: =?UTF-8?Q?Comune_di_Citt=C3=A0_Alta?= <${from}>`,
+    'Reply-To: =?ISO-8859-1?Q?Uff=E9cio_Protocollo?= <protocollo@pec.alfa.test>',
     `To: ${to.join(', ')}`,
     ...(opts.cc?.length ? [`Cc: ${opts.cc.join(', ')}`] : []),
     `Subject: =?UTF-8?Q?${Buffer.from(opts.subject ?? 'Determina n. 42 – Città €').toString('hex').replace(/../g, '=$&')}?=`,

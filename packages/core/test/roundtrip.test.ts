@@ -68,6 +68,7 @@ for (const c of CASES) {
         { address: 'segreteria@pec.beta.test', type: 'certificato' },
       ]);
       assert.equal(r.issuer, 'Alfa PEC S.p.A.');
+      assert.equal(r.daticert?.risposte, 'protocollo@pec.alfa.test');
       assert.equal(r.date, alfa.clock.now().toISOString());
       if (c.variant) assert.equal(r.variant, c.variant);
       if (c.error) assert.equal(r.error, c.error);

@@ -141,3 +141,16 @@ test('ordinary mail and hostile input are classified without crashing', async ()
   assert.equal(b.ok, false);
   assert.ok(codes(b).some((c) => c === 'MIME_BAD_BASE64' || c === 'SIGNATURE_MALFORMED'), codes(b).join());
 });
+
+test('a daticert.xml with DTD tricks inside a PEC message is refused by name', async () => {
+  const bomb = '<?xml version="1.0"?><!DOCTYPE postacert [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><postacert tipo="accettazione">&b;</postacert>';
+  const s = raw.toString('latin1');
+  const start = s.indexOf('filename="daticert.xml"');
+  const bodyStart = s.indexOf('\r\n\r\n', start) + 4;
+  const bodyEnd = s.indexOf('\r\n--', bodyStart);
+  const t = Buffer.from(s.slice(0, bodyStart) + Buffer.from(bomb).toString('base64') + s.slice(bodyEnd), 'latin1');
+  const r = await inspect(t);
+  assert.equal(r.ok, false);
+  assert.ok(codes(r).includes('DATICERT_FORBIDDEN_DTD'), codes(r).join());
+  assert.ok(codes(r).includes('SIGNATURE_DIGEST_MISMATCH'));
+});

@@ -5,7 +5,7 @@
  */
 import type { ReceiptVariant } from '../daticert/index.ts';
 import { RecapitoError } from '../errors.ts';
-import { utf8Encoder, concatChunks } from '../mime/index.ts';
+import { concatChunks, headerValue, parseAddressList, utf8Encoder } from '../mime/index.ts';
 import { formatRfc5322Date } from '../time/legal-time.ts';
 import { newMessageId } from './ids.ts';
 import { readOriginal, postacertOf, type Original } from './original.ts';
@@ -74,7 +74,7 @@ export async function buildAnyKind(req: BuildRequest): Promise<BuiltMessage> {
   const cert: Certification = {
     sender: req.sender,
     recipients: [...req.to, ...cc].map((address) => ({ address, type: external.has(address.toLowerCase()) ? 'esterno' as const : 'certificato' as const })),
-    replyTo: original.fields.find((f) => f.key === 'reply-to')?.value ?? req.sender,
+    replyTo: parseAddressList(headerValue(original.fields, 'reply-to'))[0]?.address ?? req.sender,
     subject: req.subject ?? original.subject,
     ...(original.clientMsgId ? { clientMsgId: original.clientMsgId } : {}),
     pecMsgId: req.pecMsgId ?? newMessageId(provider.domain, at),
