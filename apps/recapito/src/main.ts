@@ -9,6 +9,15 @@ import { registerPkiInit } from './commands/pki-init.ts';
 import { registerPecInspect } from './commands/pec-inspect.ts';
 import { registerPecBuild } from './commands/pec-build.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerInit } from './commands/init.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerDomain } from './commands/domain.ts';
+import { registerMailboxAdd } from './commands/mailbox-add.ts';
+import { registerMailboxSet } from './commands/mailbox-set.ts';
+import { registerMailboxList } from './commands/mailbox-list.ts';
+import { registerMailboxExport } from './commands/mailbox-export.ts';
+import { registerIndex } from './commands/index-cmd.ts';
+import { registerLog } from './commands/log.ts';
 
 export function program(): Command {
   const root = new Command('recapito')
@@ -17,12 +26,23 @@ export function program(): Command {
     .exitOverride()
     .showHelpAfterError('(add --help for usage and examples)');
   registerDemo(root);
+  registerInit(root);
+  registerServe(root);
+  registerDomain(root);
+  const mailbox = root.command('mailbox').description('certified mailboxes');
+  registerMailboxAdd(mailbox);
+  registerMailboxSet(mailbox);
+  registerMailboxList(mailbox);
+  registerMailboxExport(mailbox);
+  registerIndex(root);
+  registerLog(root);
   const pki = root.command('pki').description('key material for signing PEC messages').exitOverride();
   registerPkiInit(pki);
   const pec = root.command('pec').description('build, inspect and verify PEC messages').exitOverride();
   registerPecInspect(pec);
   registerPecBuild(pec);
-  for (const c of [...pki.commands, ...pec.commands, ...root.commands]) c.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of all(root)) c.exitOverride();
   return root;
 }
 

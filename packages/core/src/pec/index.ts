@@ -19,3 +19,4 @@ export * from './kinds/errore-consegna.ts';
 export * from './kinds/preavviso.ts';
 export * from './build-any.ts';
 export * from './errors.ts';
+export * from './formal-checks.ts';

@@ -238,3 +238,32 @@ export async function issueProviderCertificate(issuer: Issued, opts: ProviderCer
     ],
   });
 }
+
+/** Options of {@link issueServerCertificate}. */
+export interface ServerCertificateOptions extends ValidityOptions {
+  /** DNS names (first one is the CN). */
+  hostnames: string[];
+  /** IP addresses, e.g. 127.0.0.1 for loopback deployments. */
+  ips?: string[];
+}
+
+/**
+ * A TLS server certificate for the provider's listeners (SMTP, IMAP, POP3, HTTP), issued by the
+ * development root: serverAuth, digitalSignature + keyEncipherment, SAN with the names.
+ * Distinct from the signing certificate, as in production.
+ */
+export async function issueServerCertificate(issuer: Issued, opts: ServerCertificateOptions): Promise<Issued> {
+  if (opts.hostnames.length === 0) throw new RecapitoError('PKI_BAD_OPTIONS', 'a server certificate needs at least one host name');
+  const range = validity(opts, 825);
+  const names = [...opts.hostnames.map((h) => ({ type: 'dns' as const, value: h })), ...(opts.ips ?? []).map((ip) => ({ type: 'ip' as const, value: ip }))];
+  return issue({
+    subject: [{ CN: [opts.hostnames[0]!] }],
+    issuer: await loadIssuer(issuer),
+    ...range,
+    extensions: [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(names),
+    ],
+  });
+}

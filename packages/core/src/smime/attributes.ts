@@ -5,6 +5,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { RecapitoError } from '../errors.ts';
+import { constructed, encode, TAG, TAG_CLASS } from './der.ts';
 
 /** Content types and attribute types of RFC 5652 (§4, §5, §11) and RFC 5751 §2.5.2. */
 export const CMS_OIDS = Object.freeze({
@@ -33,32 +34,36 @@ function timeValue(at: Date): asn1js.BaseBlock {
   return year >= 1950 && year < 2050 ? new asn1js.UTCTime({ valueDate: d }) : new asn1js.GeneralizedTime({ valueDate: d });
 }
 
+function attribute(type: string, value: asn1js.BaseBlock): Uint8Array {
+  return encode(new pkijs.Attribute({ type, values: [value] }));
+}
+
+// The attributes that are the same in every signature, encoded once.
+const CONTENT_TYPE = attribute(CMS_OIDS.contentType, new asn1js.ObjectIdentifier({ value: CMS_OIDS.data }));
+const SMIME_CAPABILITIES = attribute(CMS_OIDS.smimeCapabilities, new asn1js.Sequence({
+  value: CAPABILITIES.map((oid) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] })),
+}));
+
 /** Signed attributes ready for a SignerInfo, and the DER those attributes are signed as. */
 export interface BuiltAttributes {
-  /** In DER SET OF order. */
-  readonly attributes: pkijs.Attribute[];
+  /** DER of each Attribute, in DER SET OF order. */
+  readonly attributes: readonly Uint8Array[];
   /** DER of `SET OF Attribute` (tag 0x31): the bytes the signature covers (RFC 5652 §5.4). */
   readonly der: Uint8Array;
 }
 
 /** Builds the signed attributes for a detached id-data signature. */
 export function buildSignedAttributes(messageDigest: Uint8Array, signingTime: Date): BuiltAttributes {
-  const capabilities = new asn1js.Sequence({
-    value: CAPABILITIES.map((oid) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] })),
-  });
-  const attrs = [
-    new pkijs.Attribute({ type: CMS_OIDS.contentType, values: [new asn1js.ObjectIdentifier({ value: CMS_OIDS.data })] }),
-    new pkijs.Attribute({ type: CMS_OIDS.signingTime, values: [timeValue(signingTime)] }),
-    new pkijs.Attribute({ type: CMS_OIDS.messageDigest, values: [new asn1js.OctetString({ valueHex: messageDigest })] }),
-    new pkijs.Attribute({ type: CMS_OIDS.smimeCapabilities, values: [capabilities] }),
+  const attributes = [
+    CONTENT_TYPE,
+    attribute(CMS_OIDS.signingTime, timeValue(signingTime)),
+    attribute(CMS_OIDS.messageDigest, new asn1js.OctetString({ valueHex: messageDigest })),
+    SMIME_CAPABILITIES,
   ];
   // SET OF in DER is sorted by the elements' encodings (X.690 §11.6). Verifiers such as OpenSSL
   // re-encode the attributes before checking the signature, so an unsorted set would not verify.
-  const encoded = attrs.map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }));
-  encoded.sort((x, y) => Buffer.compare(x.der, y.der));
-  const sorted = encoded.map((e) => e.a);
-  const der = new Uint8Array(new asn1js.Set({ value: sorted.map((a) => a.toSchema()) }).toBER(false));
-  return { attributes: sorted, der };
+  attributes.sort(Buffer.compare);
+  return { attributes, der: constructed(TAG_CLASS.universal, TAG.set, attributes) };
 }
 
 /** The values of the signed attributes that verification needs. */

@@ -5,12 +5,17 @@
  * signer's key usage for S/MIME (RFC 5751 §4.4). Revocation is not checked (docs/decisions/0006).
  * Each failure gets its own code, so that a name-constraint violation is not confused with an
  * unknown issuer.
+ *
+ * Everything but the dates depends only on the certificates, so it is worked out once per
+ * (signer, carried certificates, anchors), keyed by their DER hashes, and kept in a bounded LRU;
+ * the dates are checked against `at` on every call, so expiry is always exact.
  */
 import * as x509 from '@peculiar/x509';
 import type { Problem } from '../errors.ts';
-import type { CertEntry } from './cms.ts';
+import type { CertEntry } from './certificates.ts';
 import { dnToString, nameConstraintsViolation } from './name-constraints.ts';
 import { smimeProblem } from './errors.ts';
+import { LruCache } from './lru.ts';
 
 /** Longest path tried: leaf, up to 6 intermediates, anchor. PEC paths have 3 certificates. */
 const MAX_PATH = 8;
@@ -46,7 +51,7 @@ function selfIssued(e: CertEntry): boolean {
 }
 
 function sameDer(a: CertEntry, b: CertEntry): boolean {
-  return Buffer.from(a.der).equals(b.der);
+  return a.der.byteLength === b.der.byteLength && Buffer.compare(a.der, b.der) === 0;
 }
 
 /** Whether `parent` issued `child`: names chain, key identifiers agree, the signature verifies. */
@@ -86,10 +91,22 @@ async function buildPath(leaf: CertEntry, pool: readonly CertEntry[], anchors: r
   return extend([leaf]);
 }
 
-function dateProblems(e: CertEntry, role: string, at: Date): Problem[] {
-  const { notBefore, notAfter } = e.x509;
-  if (at < notBefore) return [smimeProblem('CERT_NOT_YET_VALID', `the ${role} certificate ${label(e)} is valid only from ${notBefore.toISOString()}`)];
-  if (at > notAfter) return [smimeProblem('CERT_EXPIRED', `the ${role} certificate ${label(e)} expired on ${notAfter.toISOString()}`)];
+/** What the date checks of one certificate need: everything else about it is judged once. */
+interface Dated {
+  readonly role: string;
+  readonly label: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+function dated(e: CertEntry, role: string): Dated {
+  return { role, label: label(e), notBefore: new Date(e.x509.notBefore.getTime()), notAfter: new Date(e.x509.notAfter.getTime()) };
+}
+
+function dateProblems(d: Dated, at: Date): Problem[] {
+  const { role, label: name, notBefore, notAfter } = d;
+  if (at < notBefore) return [smimeProblem('CERT_NOT_YET_VALID', `the ${role} certificate ${name} is valid only from ${notBefore.toISOString()}`)];
+  if (at > notAfter) return [smimeProblem('CERT_EXPIRED', `the ${role} certificate ${name} expired on ${notAfter.toISOString()}`)];
   return [];
 }
 
@@ -134,34 +151,68 @@ function signerUsageProblems(leaf: CertEntry): Problem[] {
 }
 
 /**
+ * The findings of a validation that do not depend on the time, in the order they are reported:
+ * the signer's usage, then for each certificate of the path (only the signer when there is no
+ * path) its date checks followed by its other problems, then the closing problems.
+ */
+interface Analysis {
+  readonly chained: boolean;
+  readonly usage: readonly Problem[];
+  readonly steps: readonly { readonly dates: Dated; readonly problems: readonly Problem[] }[];
+  readonly closing: readonly Problem[];
+}
+
+async function analyse(leaf: CertEntry, intermediates: readonly CertEntry[], anchors: readonly CertEntry[]): Promise<Analysis> {
+  const usage = signerUsageProblems(leaf);
+  const path = await buildPath(leaf, intermediates, anchors);
+  if (!path) {
+    const closing = [smimeProblem('CERT_CHAIN_UNTRUSTED',
+      `no chain from the signer ${label(leaf)} (issuer "${dnToString(leaf.cert.issuer)}") to a trust anchor`)];
+    return { chained: false, usage, steps: [{ dates: dated(leaf, 'signer'), problems: [] }], closing };
+  }
+  const last = path.length - 1;
+  const steps = path.map((e, i) => {
+    const role = i === 0 ? 'signer' : i === last ? 'trust anchor' : 'intermediate';
+    return { dates: dated(e, role), problems: [...criticalProblems(e, role), ...(i > 0 ? caProblems(path, i, i === last) : [])] };
+  });
+  // §6.1.3 (b)–(c): the constraints of each CA bind every certificate below it, except
+  // self-issued intermediates; the trust anchor's constraints apply too, as OpenSSL does.
+  const closing: Problem[] = [];
+  for (let i = 1; i <= last; i++) {
+    for (let j = 0; j < i; j++) {
+      if (j > 0 && selfIssued(path[j]!)) continue;
+      const why = nameConstraintsViolation(path[i]!.cert, path[j]!.cert);
+      if (why) closing.push(smimeProblem('CERT_NAME_CONSTRAINTS', why));
+    }
+  }
+  return { chained: true, usage, steps, closing };
+}
+
+/** Analyses kept: one per signer certificate and anchor set in practice. */
+export const CHAIN_CACHE_SIZE = 256;
+
+/**
+ * Analyses by the SHA-256 of the signer, of each carried certificate in order (the order steers
+ * the path search) and of each anchor in order (exported for tests).
+ */
+export const chainCache = new LruCache<string, Analysis>(CHAIN_CACHE_SIZE);
+
+/**
  * Validates the path from `leaf` through `intermediates` (certificates carried in the
  * signature) to one of `anchors`, at time `at`.
  */
 export async function validateChain(
   leaf: CertEntry, intermediates: readonly CertEntry[], anchors: readonly CertEntry[], at: Date,
 ): Promise<ChainVerdict> {
-  const problems: Problem[] = [...signerUsageProblems(leaf)];
-  const path = await buildPath(leaf, intermediates, anchors);
-  if (!path) {
-    problems.push(...dateProblems(leaf, 'signer', at));
-    problems.push(smimeProblem('CERT_CHAIN_UNTRUSTED',
-      `no chain from the signer ${label(leaf)} (issuer "${dnToString(leaf.cert.issuer)}") to a trust anchor`));
-    return { trusted: false, problems };
+  const key = [leaf.id, intermediates.map((e) => e.id).join(','), anchors.map((e) => e.id).join(',')].join('|');
+  let analysis = chainCache.get(key);
+  if (!analysis) {
+    analysis = await analyse(leaf, intermediates, anchors);
+    chainCache.set(key, analysis);
   }
-  const last = path.length - 1;
-  for (const [i, e] of path.entries()) {
-    const role = i === 0 ? 'signer' : i === last ? 'trust anchor' : 'intermediate';
-    problems.push(...dateProblems(e, role, at), ...criticalProblems(e, role));
-    if (i > 0) problems.push(...caProblems(path, i, i === last));
-  }
-  // §6.1.3 (b)–(c): the constraints of each CA bind every certificate below it, except
-  // self-issued intermediates; the trust anchor's constraints apply too, as OpenSSL does.
-  for (let i = 1; i <= last; i++) {
-    for (let j = 0; j < i; j++) {
-      if (j > 0 && selfIssued(path[j]!)) continue;
-      const why = nameConstraintsViolation(path[i]!.cert, path[j]!.cert);
-      if (why) problems.push(smimeProblem('CERT_NAME_CONSTRAINTS', why));
-    }
-  }
-  return { trusted: problems.length === 0, problems };
+  // Fresh problem objects each time: callers own what they receive.
+  const problems: Problem[] = analysis.usage.map((p) => ({ ...p }));
+  for (const step of analysis.steps) problems.push(...dateProblems(step.dates, at), ...step.problems.map((p) => ({ ...p })));
+  problems.push(...analysis.closing.map((p) => ({ ...p })));
+  return { trusted: analysis.chained && problems.length === 0, problems };
 }

@@ -8,30 +8,10 @@ import * as pkijs from 'pkijs';
 import * as x509 from '@peculiar/x509';
 import { RecapitoError } from '../errors.ts';
 import { CMS_OIDS } from './attributes.ts';
+import { certEntry, type CertEntry } from './certificates.ts';
+import { DECODE_LIMITS, SMIME_LIMITS } from './limits.ts';
 
-/** Bounds on signatures accepted for verification. */
-export const SMIME_LIMITS = Object.freeze({
-  /** A PEC smime.p7s (two certificates, one signer) is about 4 KiB; 1 MiB leaves room for CRLs. */
-  maxSignatureBytes: 1024 * 1024,
-  /** Certificates carried in one signature (real ones carry 2). */
-  maxCertificates: 32,
-  /** ASN.1 nesting: a certificate inside CMS reaches about 20 levels. */
-  maxAsn1Depth: 64,
-  /** ASN.1 elements in the whole signature. */
-  maxAsn1Nodes: 50_000,
-});
-
-/** A certificate as received (exact DER, for hashing) and parsed by both libraries. */
-export interface CertEntry {
-  readonly der: Uint8Array;
-  readonly cert: pkijs.Certificate;
-  readonly x509: x509.X509Certificate;
-}
-
-/** Parses DER into a {@link CertEntry}; throws on malformed input. */
-export function certEntry(der: Uint8Array): CertEntry {
-  return { der, cert: pkijs.Certificate.fromBER(der), x509: new x509.X509Certificate(der) };
-}
+export type { CertEntry } from './certificates.ts';
 
 /** The parts of a signature that verification uses. */
 export interface ParsedSignature {
@@ -49,9 +29,63 @@ function isContext(block: asn1js.BaseBlock, tag: number): boolean {
   return block.idBlock.tagClass === 3 && block.idBlock.tagNumber === tag;
 }
 
+/** A plain Certificate among the CertificateChoices: a universal SEQUENCE. */
+function isPlainCertificate(block: asn1js.BaseBlock): boolean {
+  return block.idBlock.tagClass === 1 && block.idBlock.tagNumber === 16;
+}
+
+/**
+ * SignedData (RFC 5652 §5.1) as pkijs describes it, but with the elements of each field left
+ * undecoded: pkijs's own schema spells out every certificate and CRL form and is rebuilt and
+ * matched on each call, which cost more than all the rest of a verification. Each element is
+ * then read by the pkijs class for it, so nothing pkijs would refuse is accepted.
+ */
+function signedDataSchema(): asn1js.Sequence {
+  const any = (name?: string): asn1js.Repeated => new asn1js.Repeated({ ...(name ? { name } : {}), value: new asn1js.Any() });
+  return new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ name: 'version' }),
+      new asn1js.Set({ value: [any('digestAlgorithms')] }),
+      new asn1js.Any({ name: 'encapContentInfo' }),
+      new asn1js.Constructed({ name: 'certificates', optional: true, idBlock: { tagClass: 3, tagNumber: 0 }, value: [any()] }),
+      new asn1js.Constructed({ name: 'crls', optional: true, idBlock: { tagClass: 3, tagNumber: 1 }, value: [any()] }),
+      new asn1js.Set({ value: [any('signerInfos')] }),
+    ],
+  });
+}
+
+interface SignedDataBlocks {
+  readonly version: asn1js.Integer;
+  readonly digestAlgorithms?: asn1js.BaseBlock[];
+  readonly encapContentInfo: asn1js.BaseBlock;
+  readonly certificates?: asn1js.Constructed;
+  readonly crls?: asn1js.Constructed;
+  readonly signerInfos?: asn1js.BaseBlock[];
+}
+
+/** Certificates taken from the decoded blocks, so that their DER is the received one, byte for byte. */
+function readCertificates(choices: readonly asn1js.BaseBlock[]): CertEntry[] {
+  if (choices.length > SMIME_LIMITS.maxCertificates) {
+    throw malformed(`the signature carries ${choices.length} certificates, more than ${SMIME_LIMITS.maxCertificates}`);
+  }
+  // Other CertificateChoices (attribute certificates and the like) are of no use to PEC, but
+  // pkijs still reads them, so that a broken one makes the signature malformed as before.
+  const others = choices.filter((b) => !isPlainCertificate(b));
+  if (others.length > 0) new pkijs.CertificateSet({ schema: new asn1js.Set({ value: others }) });
+  return choices.filter(isPlainCertificate).map((block) => {
+    // Its SHA-1 is what the providers' index lists (RFC 6109 §4.5); the copy is the caller's.
+    const der = new Uint8Array(block.valueBeforeDecodeView);
+    try {
+      return certEntry(der);
+    } catch (err) {
+      throw malformed(`a certificate in the signature cannot be parsed: ${(err as Error).message}`);
+    }
+  });
+}
+
 /**
  * Decodes a DER/BER ContentInfo holding a SignedData.
- * @throws RecapitoError `SIGNATURE_MALFORMED`.
+ * @throws RecapitoError `SIGNATURE_MALFORMED`; pkijs errors on malformed parts.
  */
 export function parseSignature(der: Uint8Array): ParsedSignature {
   if (der.byteLength === 0) throw malformed('the signature is empty');
@@ -60,45 +94,26 @@ export function parseSignature(der: Uint8Array): ParsedSignature {
   }
   // A ContentInfo is a SEQUENCE: refuse anything else before decoding it.
   if (der[0] !== 0x30) throw malformed('the signature is not a DER/BER SEQUENCE (ContentInfo)');
-  const asn = asn1js.fromBER(der, {
-    maxDepth: SMIME_LIMITS.maxAsn1Depth,
-    maxNodes: SMIME_LIMITS.maxAsn1Nodes,
-    maxContentLength: SMIME_LIMITS.maxSignatureBytes,
-    parseEmbedded: false,
-  });
+  const asn = asn1js.fromBER(der, DECODE_LIMITS);
   if (asn.offset === -1) throw malformed(`the signature is not valid ASN.1: ${asn.result.error || 'decoding failed'}`);
 
   const contentInfo = new pkijs.ContentInfo({ schema: asn.result });
   if (contentInfo.contentType !== CMS_OIDS.signedData) {
     throw malformed(`the CMS content type is ${contentInfo.contentType}, not signedData`);
   }
-  const sdBlock = contentInfo.content as asn1js.Sequence;
-  const signedData = new pkijs.SignedData({ schema: sdBlock });
-  const signerInfo = signedData.signerInfos[0];
+  // The named parts are collected on a fresh object rather than on the decoded block.
+  const match = asn1js.compareSchema({} as asn1js.BaseBlock, contentInfo.content as asn1js.BaseBlock, signedDataSchema());
+  if (!match.verified) throw malformed('the content is not a SignedData (RFC 5652 §5.1)');
+  const sd = match.result as unknown as SignedDataBlocks;
+  // Read in pkijs's order, each part by its own pkijs class.
+  for (const schema of sd.digestAlgorithms ?? []) new pkijs.AlgorithmIdentifier({ schema });
+  const encap = new pkijs.EncapsulatedContentInfo({ schema: sd.encapContentInfo });
+  const certificates = readCertificates(sd.certificates?.valueBlock.value ?? []);
+  if (sd.crls) new pkijs.RevocationInfoChoices({ schema: new asn1js.Set({ value: sd.crls.valueBlock.value }) });
+  const signerInfos = (sd.signerInfos ?? []).map((schema) => new pkijs.SignerInfo({ schema }));
+  const signerInfo = signerInfos[0];
   if (!signerInfo) throw malformed('the SignedData has no SignerInfo');
-
-  // Certificates are taken from the decoded blocks so that their DER is the received one, byte
-  // for byte: its SHA-1 is what the providers' index lists (RFC 6109 §4.5). pkijs decoded the
-  // same blocks, in the same order, into its CertificateSet.
-  const certSet = sdBlock.valueBlock.value.find((b) => isContext(b, 0));
-  const choices = certSet instanceof asn1js.Constructed ? certSet.valueBlock.value : [];
-  if (choices.length > SMIME_LIMITS.maxCertificates) {
-    throw malformed(`the signature carries ${choices.length} certificates, more than ${SMIME_LIMITS.maxCertificates}`);
-  }
-  // CertificateChoices: only the plain Certificate (a universal SEQUENCE) matters for PEC.
-  const blocks = choices.filter((b) => b.idBlock.tagClass === 1 && b.idBlock.tagNumber === 16);
-  const parsedCerts = (signedData.certificates ?? []).filter((c) => c instanceof pkijs.Certificate);
-  if (blocks.length !== parsedCerts.length) throw malformed('the certificate set cannot be decoded');
-  const certificates: CertEntry[] = [];
-  blocks.forEach((block, i) => {
-    const der = new Uint8Array(block.valueBeforeDecodeView);
-    try {
-      certificates.push({ der, cert: parsedCerts[i]!, x509: new x509.X509Certificate(der) });
-    } catch (err) {
-      throw malformed(`a certificate in the signature cannot be parsed: ${(err as Error).message}`);
-    }
-  });
-  return { eContentType: signedData.encapContentInfo.eContentType, signerInfo, certificates };
+  return { eContentType: encap.eContentType, signerInfo, certificates };
 }
 
 /**

@@ -5,13 +5,13 @@
  * the root), RSA PKCS#1 v1.5. The content arrives as chunks and is hashed incrementally; only
  * the DER signed attributes go through the private key.
  */
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { RecapitoError } from '../errors.ts';
 import { certificateInfo, pemToDerList, type CertificateInfo } from '../pki/pem.ts';
 import { importSigningKey, readRsaPrivateKey } from '../pki/keys.ts';
-import { buildSignedAttributes, CMS_OIDS } from './attributes.ts';
-import { DIGEST_OIDS, RSA_ENCRYPTION_OID, WEB_HASH, hashChunks, type DigestName } from './digest.ts';
+import { buildSignedAttributes } from './attributes.ts';
+import { DIGEST_OIDS, WEB_HASH, hashChunks, type DigestName } from './digest.ts';
+import { encodeSignedData, signedDataTemplate, type SignedDataTemplate } from './signed-data.ts';
 
 /** A provider's signing identity, made by {@link loadSigner}. */
 export interface Signer {
@@ -22,7 +22,7 @@ export interface Signer {
 }
 
 interface SignerState {
-  readonly certificates: readonly pkijs.Certificate[];
+  readonly template: SignedDataTemplate;
   readonly keys: ReadonlyMap<DigestName, CryptoKey>;
 }
 
@@ -46,13 +46,15 @@ export interface SignerSource {
 export async function loadSigner(source: SignerSource): Promise<Signer> {
   const chainDer = pemToDerList(source.chainPem, 'CERTIFICATE');
   const certificate = certificateInfo(chainDer[0]!);
+  // Every certificate of the chain must parse, though only the leaf is needed after this.
   const certificates = chainDer.map((der) => pkijs.Certificate.fromBER(der));
+  const template = signedDataTemplate(chainDer, certificates[0]!);
   const { pkcs8 } = readRsaPrivateKey(source.privateKeyPem);
   const keys = new Map<DigestName, CryptoKey>();
   for (const d of Object.keys(WEB_HASH) as DigestName[]) keys.set(d, await importSigningKey(pkcs8, WEB_HASH[d]));
   pkcs8.fill(0);
   const signer: Signer = Object.freeze({ chainDer: Object.freeze([...chainDer]), certificate });
-  internals.set(signer, { certificates, keys });
+  internals.set(signer, { template, keys });
   return signer;
 }
 
@@ -78,26 +80,5 @@ export async function signDetached(content: readonly Uint8Array[], signer: Signe
 
   const attrs = buildSignedAttributes(hashChunks(content, opts.digest), opts.signingTime);
   const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, attrs.der);
-
-  const leaf = state.certificates[0]!;
-  // RFC 5754 §2: SHA-1 and SHA-2 AlgorithmIdentifiers omit the parameters.
-  const digestAlgorithm = (): pkijs.AlgorithmIdentifier => new pkijs.AlgorithmIdentifier({ algorithmId: digestOid });
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1, // RFC 5652 §5.3: version 1 with issuerAndSerialNumber
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: leaf.issuer, serialNumber: leaf.serialNumber }),
-    digestAlgorithm: digestAlgorithm(),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: attrs.attributes }),
-    // RFC 3370 §3.2: rsaEncryption with NULL parameters, as observed providers (and OpenSSL) emit.
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: RSA_ENCRYPTION_OID, algorithmParams: new asn1js.Null() }),
-    signature: new asn1js.OctetString({ valueHex: signature }),
-  });
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [digestAlgorithm()],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: CMS_OIDS.data }),
-    certificates: [...state.certificates],
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: CMS_OIDS.signedData, content: signedData.toSchema() });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
+  return encodeSignedData(state.template, opts.digest, attrs.attributes, new Uint8Array(signature));
 }

@@ -6,11 +6,13 @@
  * throws: every failure is a Problem.
  */
 import { createVerify } from 'node:crypto';
+import type * as x509 from '@peculiar/x509';
 import { RecapitoError, type Problem } from '../errors.ts';
 import { certificateEmails, pemToDerList, sha1Hex } from '../pki/pem.ts';
-import { importVerifyKey, type WebHash } from '../pki/keys.ts';
+import type { WebHash } from '../pki/keys.ts';
 import { readSignedAttributes } from './attributes.ts';
-import { certEntry, findSignerCertificate, parseSignature, type CertEntry, type ParsedSignature } from './cms.ts';
+import { certEntry, spkiOf, verifyKeyOf, type CertEntry } from './certificates.ts';
+import { findSignerCertificate, parseSignature, type ParsedSignature } from './cms.ts';
 import { validateChain } from './chain.ts';
 import { digestForOid, digestNameOfOid, hashChunks, rsaHashFor, type DigestName } from './digest.ts';
 import { smimeProblem } from './errors.ts';
@@ -51,20 +53,42 @@ export interface VerifyOptions {
 
 const NODE_HASH: Readonly<Record<WebHash, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
-function describeSigner(e: CertEntry): SignerDescription {
+type SignerFacts = Omit<SignerDescription, 'der'>;
+
+// What describes a signer, worked out once per parsed certificate (the parse is shared by all
+// signatures carrying the same bytes and lives as long as the certificate cache keeps it).
+const signerFacts = new WeakMap<x509.X509Certificate, SignerFacts>();
+
+function factsOf(e: CertEntry): SignerFacts {
+  const known = signerFacts.get(e.x509);
+  if (known) return known;
   let email: string | undefined;
   try {
     email = certificateEmails(e.x509)[0];
   } catch {
     email = undefined; // an unreadable SAN leaves the signer without e-mail; From checks then fail
   }
-  return {
+  const facts: SignerFacts = {
     subject: e.x509.subject,
     ...(email !== undefined ? { email } : {}),
     sha1: sha1Hex(e.der),
-    der: e.der,
     notBefore: e.x509.notBefore,
     notAfter: e.x509.notAfter,
+  };
+  signerFacts.set(e.x509, facts);
+  return facts;
+}
+
+function describeSigner(e: CertEntry): SignerDescription {
+  const facts = factsOf(e);
+  // Dates are copied: the description belongs to the caller, the facts are shared.
+  return {
+    subject: facts.subject,
+    ...(facts.email !== undefined ? { email: facts.email } : {}),
+    sha1: facts.sha1,
+    der: e.der,
+    notBefore: new Date(facts.notBefore.getTime()),
+    notAfter: new Date(facts.notAfter.getTime()),
   };
 }
 
@@ -84,7 +108,7 @@ async function checkIntegrity(
     return { ok: false };
   }
   const signature = new Uint8Array(si.signature.getValue());
-  const spki = new Uint8Array(signer.x509.publicKey.rawData);
+  const spki = spkiOf(signer);
 
   if (!si.signedAttrs) {
     // RFC 5652 §5.4: without signed attributes the signature covers the content itself; it is
@@ -109,7 +133,7 @@ async function checkIntegrity(
   }
   let verified: boolean;
   try {
-    const key = await importVerifyKey(spki, hash);
+    const key = await verifyKeyOf(signer, hash);
     // pkijs keeps the attributes as received, re-tagged as SET OF (RFC 5652 §5.4).
     verified = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signature, si.signedAttrs.encodedValue);
   } catch (err) {
@@ -123,26 +147,11 @@ async function checkIntegrity(
   return { ok, ...(attrs.signingTime ? { signingTime: attrs.signingTime } : {}) };
 }
 
-// Parsed trust anchors, by PEM text or DER object: callers pass the same few anchors for every
-// message, and parsing them again each time would be wasted work. Bounded memoization.
-const anchorCache = new Map<string, CertEntry[]>();
-const anchorDerCache = new WeakMap<Uint8Array, CertEntry>();
-const ANCHOR_CACHE_SIZE = 64;
-
+// Anchors are parsed through the certificate cache, keyed by their bytes: the same few anchors
+// come with every message, and a DER array changed by its owner is simply another certificate.
 function parseAnchor(a: string | Uint8Array): CertEntry[] {
-  if (typeof a !== 'string') {
-    const cached = anchorDerCache.get(a);
-    if (cached) return [cached];
-    const entry = certEntry(new Uint8Array(a));
-    anchorDerCache.set(a, entry);
-    return [entry];
-  }
-  const cached = anchorCache.get(a);
-  if (cached) return cached;
-  const entries = pemToDerList(a, 'CERTIFICATE').map((der) => certEntry(der));
-  if (anchorCache.size >= ANCHOR_CACHE_SIZE) anchorCache.clear();
-  anchorCache.set(a, entries);
-  return entries;
+  if (typeof a !== 'string') return [certEntry(new Uint8Array(a))];
+  return pemToDerList(a, 'CERTIFICATE').map((der) => certEntry(der));
 }
 
 function readAnchors(anchors: readonly (string | Uint8Array)[], problems: Problem[]): CertEntry[] {

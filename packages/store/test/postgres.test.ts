@@ -1,0 +1,4 @@
+import { runContract } from './contract.ts';
+import { postgresTarget } from './harness.ts';
+
+runContract('postgres', postgresTarget);
