@@ -16,10 +16,12 @@ export interface RunnerOptions {
   readonly batch?: number;
   /** Longest sleep between polls when idle (jobs of other processes, timers). */
   readonly idleMs?: number;
+  /** First retry delay; doubles per attempt up to an hour. */
+  readonly retryBaseMs?: number;
 }
 
-export function backoffMs(attempts: number): number {
-  return Math.min(3600_000, 15_000 * 2 ** Math.min(attempts, 12));
+export function backoffMs(attempts: number, baseMs = 15_000): number {
+  return Math.min(3600_000, baseMs * 2 ** Math.min(attempts, 12));
 }
 
 export class JobRunner {
@@ -30,6 +32,7 @@ export class JobRunner {
   readonly #leaseMs: number;
   readonly #batch: number;
   readonly #idleMs: number;
+  readonly #retryBaseMs: number;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -43,6 +46,7 @@ export class JobRunner {
     this.#leaseMs = opts.leaseMs ?? 120_000;
     this.#batch = opts.batch ?? 8;
     this.#idleMs = opts.idleMs ?? 1000;
+    this.#retryBaseMs = opts.retryBaseMs ?? 15_000;
   }
 
   get kinds(): string[] {
@@ -91,7 +95,7 @@ export class JobRunner {
       await handler(job);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const delay = err instanceof RetryLater && err.delayMs !== undefined ? err.delayMs : backoffMs(job.attempts);
+      const delay = err instanceof RetryLater && err.delayMs !== undefined ? err.delayMs : backoffMs(job.attempts, this.#retryBaseMs);
       if (!(err instanceof RetryLater)) this.#logger.error({ job: job.key, kind: job.kind, attempts: job.attempts, err: message }, 'job failed');
       try {
         await this.#store.queue.retry(job.id, new Date(this.#clock.now().getTime() + delay), message);

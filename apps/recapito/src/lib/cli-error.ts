@@ -23,5 +23,13 @@ export const CLI_ERRORS = {
   PKI_MISSING: 'The key material folder lacks provider.pem / provider.key (or ca.pem / ca.key for --ca). Exit 2.',
   PKI_INVALID: 'The provider certificate cannot be used (no e-mail address, no certificate). Exit 2.',
   PKI_EXISTS: 'pki init would overwrite existing key material; pass --force to replace it. Exit 2.',
+  CONFIG_INVALID: 'recapito.json in the data folder is not valid; the message names the field. Exit 2.',
+  DATA_MISSING: 'The --data folder holds no provider; create one with recapito init. Exit 2.',
+  DATA_EXISTS: 'recapito init would overwrite an existing provider. Exit 2.',
+  DOMAIN_UNKNOWN: 'The mailbox domain is not served by this provider; add it with recapito domain add. Exit 2.',
+  MAILBOX_EXISTS: 'A mailbox with that address already exists. Exit 2.',
+  MAILBOX_NOT_FOUND: 'No mailbox with that address. Exit 2.',
+  PASSWORD_POLICY: 'The password breaks the policy; every violated rule is listed in Italian and English. Exit 2.',
+  STORE_UNAVAILABLE: 'The store cannot be opened (database unreachable, data folder unreadable). Exit 3.',
   MESSAGE_TOO_LARGE: 'pec inspect: the file is larger than the 200 MB inspection limit (reported as a problem).',
 } as const;

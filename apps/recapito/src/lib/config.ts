@@ -33,6 +33,8 @@ export interface Config {
   outbound: { verifyTls: boolean; tlsCa: string[]; routes: Record<string, string> };
   /** Extra trust anchors (PEM files) for other providers' signatures. */
   trust: string[];
+  /** Job runner: lease of a claimed job (a crashed worker's jobs come back after it), first retry delay. */
+  jobs: { leaseMs: number; retryBaseMs: number };
 }
 
 export const CONFIG_FILE = 'recapito.json';
@@ -44,6 +46,7 @@ export function defaultConfig(domain: string, name: string): Config {
     db: null, digest: 'sha256', maxMessageBytes: 100 * 1024 * 1024,
     outbound: { verifyTls: true, tlsCa: ['pki/ca.pem'], routes: {} },
     trust: [],
+    jobs: { leaseMs: 120_000, retryBaseMs: 15_000 },
   };
 }
 
@@ -61,6 +64,15 @@ function routes(v: unknown): Record<string, string> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('outbound.routes', 'must be an object { "domain": "host:port" }');
   for (const [k, r] of Object.entries(v)) if (typeof r !== 'string' || !/^[^:\s]+:\d{1,5}$/.test(r)) fail(`outbound.routes.${k}`, 'must be "host:port"');
   return v as Record<string, string>;
+}
+
+function jobs(v: unknown): Config['jobs'] {
+  const j = (v ?? {}) as Record<string, unknown>;
+  const ms = (k: string, d: number): number => {
+    const x = j[k] ?? d;
+    return Number.isInteger(x) && (x as number) >= 100 ? (x as number) : fail(`jobs.${k}`, 'must be an integer number of milliseconds ≥ 100');
+  };
+  return { leaseMs: ms('leaseMs', 120_000), retryBaseMs: ms('retryBaseMs', 15_000) };
 }
 
 export function parseConfig(text: string): Config {
@@ -88,6 +100,7 @@ export function parseConfig(text: string): Config {
     maxMessageBytes: Number.isInteger(raw['maxMessageBytes']) ? (raw['maxMessageBytes'] as number) : 100 * 1024 * 1024,
     outbound: { verifyTls: outbound['verifyTls'] !== false, tlsCa: list(outbound['tlsCa'] ?? [], 'outbound.tlsCa'), routes: routes(outbound['routes']) },
     trust: list(raw['trust'] ?? [], 'trust'),
+    jobs: jobs(raw['jobs']),
   };
 }
 

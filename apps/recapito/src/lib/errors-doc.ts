@@ -6,6 +6,8 @@ import {
   DATICERT_ERRORS, MIME_ERRORS, PEC_ERRORS, PKI_ERRORS, PROVIDERS_INDEX_ERRORS, SMIME_ERRORS, TIME_ERRORS,
   PASSWORD_ERROR_DESCRIPTIONS,
 } from '@recapito/core';
+import { STORE_ERRORS } from '@recapito/store';
+import { SMTP_ERRORS } from '@recapito/smtp';
 import { CLI_ERRORS } from './cli-error.ts';
 
 const SECTIONS: [string, string, Readonly<Record<string, string>>][] = [
@@ -17,6 +19,8 @@ const SECTIONS: [string, string, Readonly<Record<string, string>>][] = [
   ['Password policy', 'Each violation carries an Italian and an English message.', PASSWORD_ERROR_DESCRIPTIONS],
   ['Legal time', 'Dates in daticert.xml and headers.', TIME_ERRORS],
   ['Key material', 'Reading PEM files and issuing certificates.', PKI_ERRORS],
+  ['Store', 'The provider store (`packages/store`): SQLite or PostgreSQL and the blob folder.', STORE_ERRORS],
+  ['SMTP', 'Outbound SMTP between providers (`packages/smtp`); listeners answer with RFC 3463 codes.', SMTP_ERRORS],
   ['Command line', 'Exit codes: 0 success, 1 inputs checked and found wanting, 2 usage error, 3 runtime failure.', CLI_ERRORS],
 ];
 

@@ -41,7 +41,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store, identity, clock: opts.clock, logger: opts.logger,
     trustAnchorsPem: await readAll(config.trust),
     outbound: { hostname: config.hostname, tlsCa: await readAll(config.outbound.tlsCa), verifyTls: config.outbound.verifyTls, routes: config.outbound.routes },
-    ...(opts.runner ? { runner: opts.runner } : {}),
+    runner: { leaseMs: config.jobs.leaseMs, retryBaseMs: config.jobs.retryBaseMs, ...opts.runner },
   });
   const tls = { key: await readFile(join(opts.dataDir, 'tls', 'key.pem'), 'utf8'), cert: await readFile(join(opts.dataDir, 'tls', 'cert.pem'), 'utf8') };
   const common = { tls, hostname: config.hostname, maxMessageBytes: config.maxMessageBytes, maxRecipients: 1000, logger: opts.logger };

@@ -86,14 +86,14 @@ export interface Lab {
   waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
 }
 
-export async function createLab(): Promise<Lab> {
+export async function createLab(opts: { betaDb?: string; jobs?: { leaseMs: number; retryBaseMs: number } } = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'recapito-lab-'));
   const clock = new OffsetClock();
   await cli('pki', 'init', '--dir', join(dir, 'ca'), '--domain', 'pec.alfa.test');
   const peers: Peer[] = [];
   for (const [name, domain] of [['Alfa PEC S.p.A.', 'pec.alfa.test'], ['Beta PEC S.p.A.', 'pec.beta.test']] as const) {
     const data = join(dir, domain);
-    await cli('init', '--data', data, '--domain', domain, '--name', name, '--ca', join(dir, 'ca'));
+    await cli('init', '--data', data, '--domain', domain, '--name', name, '--ca', join(dir, 'ca'), ...(domain === 'pec.beta.test' && opts.betaDb ? ['--db', opts.betaDb] : []));
     peers.push({ name, domain, data, ports: { submission: await freePort(), smtp: await freePort() } });
   }
   const [alfa, beta] = peers as [Peer, Peer];
@@ -109,6 +109,7 @@ export async function createLab(): Promise<Lab> {
     await cli('index', 'add-provider', '--data', p.data, '--name', other.name, '--domain', other.domain, '--cert', join(other.data, 'pki', 'provider.pem'), '--route', `127.0.0.1:${other.ports.smtp}`);
     const c = await readConfig(p.data);
     c.outbound.routes = { '*': `127.0.0.1:${sinkPort}` };
+    if (opts.jobs) c.jobs = opts.jobs;
     await writeConfig(p.data, c);
   }
   const passwordFile = join(dir, 'password.txt');
@@ -122,7 +123,8 @@ export async function createLab(): Promise<Lab> {
     async stop() {
       for (const p of peers) await p.server?.stop();
       await sinkListener.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (process.env['RECAPITO_KEEP_LAB']) process.stderr.write(`lab kept in ${dir}\n`);
+      else rmSync(dir, { recursive: true, force: true });
     },
     async addMailbox(p, address, ...extra) {
       await cli('mailbox', 'add', address, '--data', p.data, '--password-file', passwordFile, ...extra);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import * as x509 from '@peculiar/x509';
 import { createDevPki, pemToDerList, type DevPki } from '../pki/index.ts';
 import { CMS_OIDS } from './attributes.ts';
 import { CERTIFICATE_CACHE_SIZE, certEntry, certificateCache } from './certificates.ts';
@@ -129,6 +130,37 @@ test('a certificate one byte away from a cached one does not inherit its trust',
   assert.notEqual(badLeaf.signer?.sha1, (await verifyDetached(content, sig, { at: now })).signer?.sha1);
   // And the genuine signature is still trusted afterwards.
   assert.equal((await verifyDetached(content, sig, { trustAnchorsPem: anchors, at: now })).trusted, true);
+});
+
+test('a certificate whose extensions cannot be read fails the same way every time', async () => {
+  // Find a one-bit change of the intermediate that both libraries still parse but whose
+  // extensions @peculiar/x509 cannot read: the library reports no extensions after such a
+  // failure, which a shared parse must not turn into a pass.
+  const sig = await signDetached(content, signer, { digest: 'sha256', signingTime: now });
+  const start = Buffer.from(sig).indexOf(Buffer.from(interDer));
+  let broken: Uint8Array | undefined;
+  for (let i = interDer.length - 300; i > 100 && !broken; i--) {
+    const candidate = new Uint8Array(sig);
+    candidate[start + i] = candidate[start + i]! ^ 0x20;
+    const inter = new Uint8Array(candidate.subarray(start, start + interDer.length));
+    try {
+      pkijs.Certificate.fromBER(inter);
+      const parsed = new x509.X509Certificate(inter);
+      void parsed.subject;
+    } catch {
+      continue;
+    }
+    try {
+      void new x509.X509Certificate(inter).extensions;
+    } catch {
+      broken = candidate;
+    }
+  }
+  assert.ok(broken, 'such a change exists');
+  const first = await verifyDetached(content, broken, { trustAnchorsPem: anchors, at: now });
+  assert.equal(first.trusted, false);
+  assert.deepEqual(codes(first), ['SIGNATURE_MALFORMED']);
+  for (let i = 0; i < 3; i++) assert.deepEqual(await verifyDetached(content, broken, { trustAnchorsPem: anchors, at: now }), first);
 });
 
 test('a cached chain is judged again at every time: expiry and not-yet-valid stay exact', async () => {

@@ -48,18 +48,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 }
 
-function parse(der: Uint8Array): Parsed {
+/** Parses `der` (a private copy); `shareable` is false when the parse must not be reused. */
+function parse(der: Uint8Array): { parsed: Parsed; shareable: boolean } {
   // The same bounded decoder as for whole signatures: a certificate is never allowed more.
   const asn = asn1js.fromBER(der, DECODE_LIMITS);
   if (asn.offset === -1) throw new Error(`not valid ASN.1: ${asn.result.error || 'decoding failed'}`);
-  return { der, cert: new pkijs.Certificate({ schema: asn.result }), x509: new x509.X509Certificate(der), keys: new Map() };
+  const cert = new pkijs.Certificate({ schema: asn.result });
+  const probe = new x509.X509Certificate(der);
+  try {
+    void probe.extensions;
+    return { parsed: { der, cert, x509: probe, keys: new Map() }, shareable: true };
+  } catch {
+    // @peculiar/x509 reads extensions on first use and, after failing once, reports none: a
+    // shared object would then pass checks it failed before. Such a certificate gets a fresh,
+    // untouched object on every use, so that it fails the same way each time.
+    return { parsed: { der, cert, x509: new x509.X509Certificate(der), keys: new Map() }, shareable: false };
+  }
 }
 
 function lookup(der: Uint8Array, id: string): Parsed {
   const cached = certificateCache.get(id);
   if (cached && sameBytes(cached.der, der)) return cached;
-  const parsed = parse(new Uint8Array(der));
-  certificateCache.set(id, parsed);
+  const { parsed, shareable } = parse(new Uint8Array(der));
+  if (shareable) certificateCache.set(id, parsed);
   return parsed;
 }
 
