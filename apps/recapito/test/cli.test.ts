@@ -107,13 +107,14 @@ test('help has examples', () => {
 });
 
 test('the quick start: demo builds and verifies every kind in a data folder', () => {
-  const r = run('demo', '--data', 'demo-data', '--json');
+  const r = run('demo', '--data', 'demo-data', '--json', '--no-serve');
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const rows = JSON.parse(r.stdout) as { kind: string; ok: boolean }[];
   assert.equal(rows.length, KINDS.length);
   assert.ok(rows.every((x) => x.ok));
   assert.ok(existsSync(join(dir, 'demo-data', 'pki', 'ca.pem')));
-  const again = run('demo', '--data', 'demo-data');
+  assert.ok(existsSync(join(dir, 'demo-data', 'recapito.json')));
+  const again = run('demo', '--data', 'demo-data', '--no-serve');
   assert.equal(again.code, 0, 'a second run reuses the key material');
 });
 

@@ -1,47 +1,82 @@
 /**
- * `recapito demo [--data DIR]`: the quick start until the provider server exists. Creates a
- * development PKI in DIR (once), builds one message of every PEC kind for a sample transaction,
- * writes them as .eml files and verifies each one as a receiving provider would.
+ * `recapito demo [--data DIR] [--no-serve]`: the quick start. Creates a provider in DIR (once)
+ * with two demo mailboxes, builds one message of every PEC kind and verifies each as a
+ * receiving provider would, then runs the provider on unprivileged ports until Ctrl-C.
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildAnyKind, inspectMessage, PEC_KINDS, concatChunks, type PecKind } from '@recapito/core';
 import { EXIT } from '../lib/cli-error.ts';
+import { readConfig, writeConfig } from '../lib/config.ts';
 import { providerFromPki } from '../lib/provider-from-pki.ts';
 import { systemClock } from '../lib/system-clock.ts';
 import { writeChunks } from '../lib/write-chunks.ts';
-import { writeDevPki } from './pki-init.ts';
+import { main } from '../main.ts';
 
-interface DemoFlags { data: string; json?: boolean }
+interface DemoFlags { data: string; json?: boolean; serve: boolean }
+
+export const DEMO_DOMAIN = 'pec.demo.test';
+const DEMO_PORTS = { submission: 10465, starttls: 10587, smtp: 10025 };
 
 export function registerDemo(root: Command): void {
   root.command('demo')
-    .description('create a dev PKI in the data folder, build every PEC message kind and verify them')
+    .description('create a demo provider in the data folder, build and verify every PEC message kind, then serve')
     .option('--data <dir>', 'data folder', 'data')
-    .option('--json', 'print the results as JSON')
-    .addHelpText('after', '\nExample:\n  recapito demo --data ./data && ls data/demo')
+    .option('--no-serve', 'stop after building and verifying the sample messages')
+    .option('--json', 'print the verification results as JSON')
+    .addHelpText('after', '\nExample:\n  recapito demo --data ./data')
     .action(async (flags: DemoFlags, cmd: Command) => {
       cmd.setOptionValue('exit', await runDemo(flags));
     });
 }
 
-async function runDemo(flags: DemoFlags): Promise<number> {
-  const pkiDir = join(flags.data, 'pki');
-  const outDir = join(flags.data, 'demo');
-  const domain = 'pec.demo.test';
-  if (!(await access(join(pkiDir, 'provider.pem')).then(() => true, () => false))) {
-    await writeDevPki(pkiDir, domain, 'Recapito Demo S.p.A.');
+/** A password that satisfies the policy: letters of both cases, digits, a special character. */
+function demoPassword(): string {
+  const base = randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 10);
+  return `Pec.${base}7x`;
+}
+
+async function quiet(args: string[]): Promise<number> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await main(args);
+  } finally {
+    process.stdout.write = write;
   }
+}
+
+async function setUp(data: string): Promise<void> {
+  const pwFile = join(data, 'demo-password.txt');
+  if (await access(join(data, 'recapito.json')).then(() => true, () => false)) return;
+  let code = await quiet(['init', '--data', data, '--domain', DEMO_DOMAIN, '--name', 'Recapito Demo S.p.A.']);
+  if (code !== 0) throw new Error('init failed');
+  const config = await readConfig(data);
+  config.ports = { ...DEMO_PORTS };
+  await writeConfig(data, config);
+  const password = demoPassword();
+  await writeFile(pwFile, password, { mode: 0o600 });
+  for (const box of ['demo', 'destinatario']) {
+    code = await quiet(['mailbox', 'add', `${box}@${DEMO_DOMAIN}`, '--data', data, '--password-file', pwFile]);
+    if (code !== 0) throw new Error(`mailbox add ${box} failed`);
+  }
+}
+
+async function runDemo(flags: DemoFlags): Promise<number> {
+  await setUp(flags.data);
+  const pkiDir = join(flags.data, 'pki');
+  const outDir = join(flags.data, 'samples');
   await mkdir(outDir, { recursive: true });
-  const provider = await providerFromPki(pkiDir, { digest: 'sha256', clock: systemClock });
+  const provider = await providerFromPki(pkiDir, { digest: 'sha256', clock: systemClock, name: 'Recapito Demo S.p.A.' });
   const ca = await readFile(join(pkiDir, 'ca.pem'), 'utf8');
   const rows: { file: string; kind: PecKind; signature: string; ok: boolean; problems: string[] }[] = [];
   for (const kind of PEC_KINDS.filter((k) => k !== 'ordinaria')) {
     const built = await buildAnyKind({
-      kind, provider, sender: `protocollo@${domain}`, to: [`ufficio.tributi@${domain}`], cc: [`segreteria@${domain}`],
-      subject: 'Trasmissione determina n. 42/2026 – allegati', error: kind === 'errore-consegna' ? 'no-dest' : undefined,
-    } as Parameters<typeof buildAnyKind>[0]);
+      kind, provider, sender: `demo@${DEMO_DOMAIN}`, to: [`destinatario@${DEMO_DOMAIN}`],
+      subject: 'Trasmissione determina n. 42/2026 – allegati', ...(kind === 'errore-consegna' ? { error: 'no-dest' } : {}),
+    });
     const file = join(outDir, `${kind}.eml`);
     await writeChunks(file, built.chunks);
     const r = await inspectMessage(concatChunks(built.chunks), { at: systemClock.now(), trustAnchorsPem: [ca] });
@@ -49,9 +84,20 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   }
   if (flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else {
-    process.stdout.write(`Demo provider ${provider.serviceAddress} (keys in ${pkiDir})\n\n`);
-    for (const r of rows) process.stdout.write(`${r.ok ? 'OK ' : 'BAD'}  ${r.kind.padEnd(26)} ${r.signature.padEnd(14)} ${r.file}${r.problems.length ? `  ${r.problems.join(',')}` : ''}\n`);
-    process.stdout.write(`\nInspect any of them: npx recapito pec inspect ${outDir}/avvenuta-consegna.eml --trust ${pkiDir}/ca.pem\n`);
+    process.stdout.write(`Sample PEC messages, signed by ${provider.serviceAddress} and verified:\n`);
+    for (const r of rows) process.stdout.write(`  ${r.ok ? 'OK ' : 'BAD'}  ${r.kind.padEnd(26)} ${r.signature.padEnd(14)} ${r.file}${r.problems.length ? `  ${r.problems.join(',')}` : ''}\n`);
   }
-  return rows.every((r) => r.ok) ? EXIT.ok : EXIT.findings;
+  const allOk = rows.every((r) => r.ok);
+  if (!flags.serve) return allOk ? EXIT.ok : EXIT.findings;
+  if (!flags.json) {
+    process.stdout.write(`
+Demo mailboxes: demo@${DEMO_DOMAIN} and destinatario@${DEMO_DOMAIN}, password in ${join(flags.data, 'demo-password.txt')}
+Send a certified message (implicit TLS on port ${DEMO_PORTS.submission}, CA in ${join(pkiDir, 'ca.pem')}), e.g. with Python:
+  python3 -c "import smtplib,ssl; s=smtplib.SMTP_SSL('127.0.0.1',${DEMO_PORTS.submission},context=ssl.create_default_context(cafile='${join(pkiDir, 'ca.pem')}')); s.login('demo@${DEMO_DOMAIN}',open('${join(flags.data, 'demo-password.txt')}').read()); s.sendmail('demo@${DEMO_DOMAIN}',['destinatario@${DEMO_DOMAIN}'],b'From: demo@${DEMO_DOMAIN}\\r\\nTo: destinatario@${DEMO_DOMAIN}\\r\\nSubject: Prova\\r\\n\\r\\nCiao\\r\\n')"
+Then see the receipts:  npx recapito mailbox export demo@${DEMO_DOMAIN} --data ${flags.data} --out ./export
+and the message log:    npx recapito log search --data ${flags.data} --address demo@${DEMO_DOMAIN}
+
+`);
+  }
+  return main(['serve', '--data', flags.data]);
 }
