@@ -86,14 +86,14 @@ export interface Lab {
   waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
 }
 
-export async function createLab(opts: { betaDb?: string; jobs?: { leaseMs: number; retryBaseMs: number } } = {}): Promise<Lab> {
+export async function createLab(opts: { alfaDb?: string; betaDb?: string; jobs?: { leaseMs: number; retryBaseMs: number } } = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'recapito-lab-'));
   const clock = new OffsetClock();
   await cli('pki', 'init', '--dir', join(dir, 'ca'), '--domain', 'pec.alfa.test');
   const peers: Peer[] = [];
   for (const [name, domain] of [['Alfa PEC S.p.A.', 'pec.alfa.test'], ['Beta PEC S.p.A.', 'pec.beta.test']] as const) {
     const data = join(dir, domain);
-    await cli('init', '--data', data, '--domain', domain, '--name', name, '--ca', join(dir, 'ca'), ...(domain === 'pec.beta.test' && opts.betaDb ? ['--db', opts.betaDb] : []));
+    await cli('init', '--data', data, '--domain', domain, '--name', name, '--ca', join(dir, 'ca'), ...((domain === 'pec.beta.test' ? opts.betaDb : opts.alfaDb) ? ['--db', (domain === 'pec.beta.test' ? opts.betaDb : opts.alfaDb)!] : []));
     peers.push({ name, domain, data, ports: { submission: await freePort(), smtp: await freePort() } });
   }
   const [alfa, beta] = peers as [Peer, Peer];
