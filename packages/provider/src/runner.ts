@@ -44,7 +44,7 @@ export class JobRunner {
     this.#handlers = handlers;
     this.#logger = logger;
     this.#leaseMs = opts.leaseMs ?? 120_000;
-    this.#batch = opts.batch ?? 8;
+    this.#batch = opts.batch ?? 16;
     this.#idleMs = opts.idleMs ?? 1000;
     this.#retryBaseMs = opts.retryBaseMs ?? 15_000;
   }
@@ -106,24 +106,41 @@ export class JobRunner {
   }
 
   async #run(): Promise<void> {
+    // A pool: up to `batch` jobs in flight, more claimed as soon as a slot frees, so one slow
+    // job (a remote SMTP server taking its time) never holds back the others.
+    const inFlight = new Set<Promise<void>>();
     while (this.#running) {
-      let ran = 0;
-      try {
-        ran = await this.#round();
-      } catch (err) {
-        this.#logger.error({ err: String(err) }, 'job claim failed');
+      let claimed = 0;
+      const free = this.#batch - inFlight.size;
+      if (free > 0) {
+        try {
+          const jobs = await this.#store.queue.claim(this.kinds, this.#clock.now(), this.#leaseMs, free);
+          claimed = jobs.length;
+          for (const j of jobs) {
+            const p: Promise<void> = this.#runOne(j).finally(() => {
+              inFlight.delete(p);
+              this.#wake?.();
+            });
+            inFlight.add(p);
+          }
+        } catch (err) {
+          this.#logger.error({ err: String(err) }, 'job claim failed');
+        }
       }
-      if (ran > 0 || !this.#running) continue;
+      if (!this.#running) break;
+      if (claimed > 0 && inFlight.size < this.#batch) continue;
       if (this.#pendingWake) {
         this.#pendingWake = false;
-        continue;
+        if (inFlight.size < this.#batch) continue;
       }
       let sleep = this.#idleMs;
-      try {
-        const next = await this.#store.queue.nextRunAt(this.kinds);
-        if (next) sleep = Math.max(0, Math.min(sleep, next.getTime() - this.#clock.now().getTime()));
-      } catch {
-        // keep the default sleep
+      if (inFlight.size === 0) {
+        try {
+          const next = await this.#store.queue.nextRunAt(this.kinds);
+          if (next) sleep = Math.max(0, Math.min(sleep, next.getTime() - this.#clock.now().getTime()));
+        } catch {
+          // keep the default sleep
+        }
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, sleep);
@@ -134,5 +151,6 @@ export class JobRunner {
       });
       this.#wake = undefined;
     }
+    await Promise.all(inFlight);
   }
 }

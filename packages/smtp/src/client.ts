@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 /**
  * Outbound SMTP (RFC 5321) for relaying between providers, over nodemailer's low-level
  * connection: EHLO, STARTTLS (RFC 3207) when offered or required, MAIL FROM with SIZE
@@ -100,6 +101,8 @@ export function sendMessage(route: SmtpRoute, msg: OutboundMessage, opts: SendOp
     conn.connect((err) => {
       if (err) return fail(toSendError(err, state()));
       connected = true;
+      // Nagle's algorithm would hold the final "." of DATA behind the peer's delayed ACK.
+      (conn as unknown as { _socket?: { setNoDelay?(v: boolean): void } })._socket?.setNoDelay?.(true);
       if (opts.requireTls && !conn.secure) {
         conn.quit();
         return fail(new SmtpSendError('SMTP_TLS_REQUIRED',
@@ -121,6 +124,5 @@ export function sendMessage(route: SmtpRoute, msg: OutboundMessage, opts: SendOp
 
 /** True when a chunk holds a byte outside US-ASCII (then BODY=8BITMIME is declared). */
 function hasEightBit(chunk: Uint8Array): boolean {
-  for (let i = 0; i < chunk.length; i++) if ((chunk[i] as number) > 0x7f) return true;
-  return false;
+  return !isAscii(chunk);
 }

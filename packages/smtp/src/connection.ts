@@ -35,11 +35,35 @@ class RecapitoSmtpConnection extends SMTPConnection {
     }
     super.send(code, data, context);
   }
+
+  /**
+   * The library waits 100 ms before the greeting to catch clients that talk too soon (a spam
+   * heuristic for port 25). Authenticated submission has no use for it, and it adds 100 ms to
+   * every connection, so the delay is an option: {@link greetingDelayMs} on the server.
+   */
+  override init(): void {
+    const delay = (this._server as RecapitoSmtpServer).greetingDelayMs;
+    if (delay >= 100) return super.init();
+    const self = this as unknown as { _setListeners(cb: () => void): void; connectionReady(): void; _server: { options: { maxClients?: number }; connections: Set<unknown> } };
+    self._setListeners(() => {
+      if (self._server.options.maxClients && self._server.connections.size > self._server.options.maxClients) {
+        return this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
+      }
+      const t = setTimeout(() => self.connectionReady(), delay);
+      t.unref();
+    });
+  }
 }
 
 /** smtp-server whose sessions are {@link RecapitoSmtpConnection}s. */
 export class RecapitoSmtpServer extends SMTPServer {
+  /** Pause before the greeting (early-talker detection); see RecapitoSmtpConnection.init. */
+  greetingDelayMs = 100;
+
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
+    // SMTP is a dialogue of short lines: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
+    // hold each reply for tens of milliseconds.
+    socket.setNoDelay(true);
     // Same wiring as the library's own connect(), with our session class.
     const connection = new RecapitoSmtpConnection(this, socket, socketOptions);
     this.connections.add(connection);

@@ -85,6 +85,7 @@ export function createSmtpListener(opts: SmtpListenerOptions): SmtpListener {
     logger: false,
     ...handlers,
   });
+  smtp.greetingDelayMs = opts.greetingDelayMs ?? (submission ? 0 : 100);
   smtp.on('error', (err: NodeJS.ErrnoException) => {
     // Client-side failures (TLS handshakes, resets) and listener errors: logged, never fatal.
     logger.warn({ mode: opts.mode, err: { message: err.message, code: err.code } }, 'smtp listener error');

@@ -90,6 +90,11 @@ export interface SmtpListenerOptions {
   clock?: Clock;
   /** How long `close()` lets sessions in DATA finish before cutting them off; default 30 s. */
   closeTimeoutMs?: number;
+  /**
+   * Pause before the 220 greeting, catching clients that talk before it (a spam heuristic for
+   * port 25). Default 100 ms in `inbound` mode, 0 for submission.
+   */
+  greetingDelayMs?: number;
 }
 
 /** A listener created by {@link createSmtpListener}. */
