@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeBody, fileName, inspectMessage, parseMessage, walk, type Inspection } from '@recapito/core';
-import { createLab, originalMessage, run, type Lab } from './support/two-providers.ts';
+import { cliOut, createLab, originalMessage, run, type Lab } from './support/two-providers.ts';
 
 const DTD = fileURLToPath(new URL('../../../packages/core/dtd/daticert.dtd', import.meta.url));
 let lab: Lab;
@@ -187,4 +187,60 @@ test('an unreachable provider yields the 12 h warning and the 24 h notice', asyn
   assert.ok(notices.some((x) => /^5\.4\.7 .* 24 ore/.test(x.errorDetail!)));
   const t = await lab.alfa.server!.store.transactions.get(acc.pecMsgId!);
   assert.equal(t!.recipients[0]!.state, 'expired');
+});
+
+test('mailbox states flip on the running server: read-only refuses delivery, sending off refuses MAIL FROM', async () => {
+  assert.equal((await cliOut('mailbox', 'set', 'due@pec.beta.test', '--data', lab.beta.data, '--read-only')).code, 0);
+  await lab.submit(lab.alfa, 'mittente@pec.alfa.test', ['due@pec.beta.test'], originalMessage('mittente@pec.alfa.test', ['due@pec.beta.test'], { subject: 'verso sola lettura' }));
+  const err = await lab.waitFor('read-only refusal', async () => (await kinds(lab.alfa, 'mittente@pec.alfa.test')).find((x) => x.kind === 'errore-consegna' && x.subject === 'verso sola lettura'));
+  assert.match(err.errorDetail!, /^5\.2\.1 .*non in grado di accettare messaggi/);
+  assert.equal((await cliOut('mailbox', 'set', 'due@pec.beta.test', '--data', lab.beta.data, '--read-write')).code, 0);
+  assert.equal((await cliOut('mailbox', 'set', 'mittente@pec.alfa.test', '--data', lab.alfa.data, '--sending', 'off')).code, 0);
+  const refused = await lab.submit(lab.alfa, 'mittente@pec.alfa.test', ['uno@pec.beta.test'], originalMessage('mittente@pec.alfa.test', ['uno@pec.beta.test']));
+  assert.equal(refused[0]!.code, 550);
+  assert.match(refused[0]!.error!, /invio disabilitato/);
+  assert.equal((await cliOut('mailbox', 'set', 'mittente@pec.alfa.test', '--data', lab.alfa.data, '--sending', 'on')).code, 0);
+  const list = JSON.parse((await cliOut('mailbox', 'list', '--data', lab.beta.data, '--json')).stdout) as { address: string; state: string }[];
+  assert.equal(list.find((m) => m.address === 'due@pec.beta.test')!.state, 'active');
+});
+
+test('export gives the stored bytes; an envelope for two local mailboxes is stored once', async () => {
+  const out = join(lab.dir, 'export');
+  const r = await cliOut('mailbox', 'export', 'uno@pec.beta.test', '--data', lab.beta.data, '--out', out, '--json');
+  assert.equal(r.code, 0);
+  const stored = await lab.messages(lab.beta, 'uno@pec.beta.test');
+  assert.equal(JSON.parse(r.stdout).folders.INBOX, stored.length);
+  const first = readFileSync(join(out, 'INBOX', '00000001.eml'));
+  assert.ok(first.equals(stored[0]!), 'exported bytes equal stored bytes');
+  assert.equal((await check(first)).ok, true, 'an exported envelope still verifies');
+  const store = lab.beta.server!.store;
+  const blobOf = async (a: string): Promise<string> => {
+    const m = (await store.accounts.getMailbox(a))!;
+    return (await store.mailboxes.listMessages((await store.mailboxes.getFolder(m.id, 'INBOX'))!.id))[0]!.blobId;
+  };
+  assert.equal(await blobOf('uno@pec.beta.test'), await blobOf('due@pec.beta.test'));
+});
+
+test('log search by PEC id and address, as JSON; the chain verifies', async () => {
+  const [acc] = (await kinds(lab.alfa, 'mittente@pec.alfa.test')).filter((x) => x.kind === 'accettazione');
+  const byId = JSON.parse((await cliOut('log', 'search', '--data', lab.alfa.data, '--msgid', acc!.pecMsgId!, '--json')).stdout) as { event: string; pecMsgId: string }[];
+  assert.ok(byId.length >= 3 && byId.every((e) => e.pecMsgId === acc!.pecMsgId));
+  const byAddr = JSON.parse((await cliOut('log', 'search', '--data', lab.beta.data, '--address', 'uno@pec.beta.test', '--since', '2020-01-01', '--json')).stdout) as { recipients: string[]; sender: string }[];
+  assert.ok(byAddr.length > 0 && byAddr.every((e) => e.recipients.includes('uno@pec.beta.test') || e.sender === 'uno@pec.beta.test'));
+  assert.equal((await cliOut('log', 'search', '--data', lab.beta.data, '--since', 'ieri')).code, 2);
+  const v = await cliOut('log', 'verify', '--data', lab.alfa.data);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /intact/);
+});
+
+test('index import of an LDIF adds providers the server then trusts', async () => {
+  const { writeLdif, pemToDerList, providerCertificateHash } = await import('@recapito/core');
+  const der = pemToDerList(readFileSync(join(lab.dir, 'gamma', 'provider.pem'), 'utf8'))[0]!;
+  const ldif = writeLdif([{ name: 'Delta PEC S.p.A.', certificateHashes: [providerCertificateHash(der)], certificates: [der], mailReceipt: 'posta-certificata@pec.delta.test', managedDomains: ['pec.delta.test', 'legal.delta.test'] }]);
+  writeFileSync(join(lab.dir, 'index.ldif'), ldif);
+  const r = await cliOut('index', 'import', join(lab.dir, 'index.ldif'), '--data', lab.alfa.data, '--json');
+  assert.equal(r.code, 0);
+  assert.equal(JSON.parse(r.stdout).imported, 1);
+  await lab.alfa.server!.provider.reloadIndex();
+  assert.equal(lab.alfa.server!.provider.ctx.index().isCertifiedDomain('legal.delta.test'), true);
 });

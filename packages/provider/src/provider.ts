@@ -37,6 +37,13 @@ export function toRecord(p: StoredProvider): ProviderRecord {
   };
 }
 
+/** The oldest instant the message log must still hold: 30 months before `now`. */
+export function retentionLimit(now: Date): Date {
+  const d = new Date(now);
+  d.setUTCMonth(d.getUTCMonth() - 30);
+  return d;
+}
+
 export class Provider {
   readonly ctx: ProviderContext;
   readonly runner: JobRunner;
@@ -45,6 +52,7 @@ export class Provider {
   #index = new ProvidersIndex([]);
   #indexKey = '';
   #timer: NodeJS.Timeout | undefined;
+  #purgeTimer: NodeJS.Timeout | undefined;
   readonly #refreshMs: number;
 
   private constructor(opts: ProviderOptions) {
@@ -83,8 +91,22 @@ export class Provider {
     this.#indexKey = key;
   }
 
+  /**
+   * Deletes message log entries older than 30 months (RFC 6109 §2.3; DPR 68/2005: logs are kept
+   * 30 months). Returns how many were removed.
+   */
+  async purgeLog(): Promise<number> {
+    const n = await this.ctx.store.log.purge(retentionLimit(this.ctx.clock.now()));
+    if (n > 0) this.ctx.logger.info({ removed: n }, 'message log entries past 30 months purged');
+    return n;
+  }
+
   start(): void {
     this.runner.start();
+    const purge = (): void => void this.purgeLog().catch((err) => this.ctx.logger.warn({ err: String(err) }, 'log purge failed'));
+    purge();
+    this.#purgeTimer = setInterval(purge, 6 * 3600_000);
+    this.#purgeTimer.unref();
     this.#timer = setInterval(() => {
       this.reloadIndex().catch((err) => this.ctx.logger.warn({ err: String(err) }, 'index reload failed'));
     }, this.#refreshMs);
@@ -93,6 +115,7 @@ export class Provider {
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#purgeTimer) clearInterval(this.#purgeTimer);
     await this.runner.stop();
   }
 }

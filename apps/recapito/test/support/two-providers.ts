@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSmtpListener } from '@recapito/smtp';
 import { silentLogger } from '@recapito/provider';
-import { main } from '../../src/main.ts';
 import { readConfig, writeConfig } from '../../src/lib/config.ts';
 import { startServer, type RunningServer } from '../../src/lib/server.ts';
 import { OffsetClock } from '../../src/lib/system-clock.ts';
@@ -30,15 +29,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const BIN = fileURLToPath(new URL('../../bin/recapito.js', import.meta.url));
+
+/**
+ * Runs the CLI as users do, in its own process (never by redirecting this process's stdout,
+ * which the test runner uses to report results).
+ */
+export async function cliOut(...args: string[]): Promise<{ code: number; stdout: string }> {
+  const r = await run(process.execPath, [BIN, ...args]);
+  return { code: r.code, stdout: r.stdout };
+}
+
 async function cli(...args: string[]): Promise<void> {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    const code = await main(args);
-    if (code !== 0) throw new Error(`recapito ${args.join(' ')} exited ${code}`);
-  } finally {
-    process.stdout.write = write;
-  }
+  const { code } = await cliOut(...args);
+  if (code !== 0) throw new Error(`recapito ${args.join(' ')} exited ${code}`);
 }
 
 export interface Peer {
