@@ -244,3 +244,26 @@ test('index import of an LDIF adds providers the server then trusts', async () =
   await lab.alfa.server!.provider.reloadIndex();
   assert.equal(lab.alfa.server!.provider.ctx.index().isCertifiedDomain('legal.delta.test'), true);
 });
+
+test('receipt variants: breve requested for To, sintetica for Cc (RFC 6109 §3.3.2.1)', async () => {
+  const msg = originalMessage('mittente@pec.alfa.test', ['uno@pec.beta.test'], { cc: ['due@pec.beta.test'], subject: 'varianti' }).replace('MIME-Version: 1.0', 'X-TipoRicevuta: breve\r\nMIME-Version: 1.0');
+  await lab.submit(lab.alfa, 'mittente@pec.alfa.test', ['uno@pec.beta.test', 'due@pec.beta.test'], msg);
+  const receipts = await lab.waitFor('two receipts', async () => {
+    const k = (await kinds(lab.alfa, 'mittente@pec.alfa.test')).filter((x) => x.kind === 'avvenuta-consegna' && x.subject === 'varianti');
+    return k.length >= 2 ? k : undefined;
+  });
+  const byRcpt = Object.fromEntries(receipts.map((x) => [x.daticert!.consegna, x.variant]));
+  assert.deepEqual(byRcpt, { 'uno@pec.beta.test': 'breve', 'due@pec.beta.test': 'sintetica' });
+});
+
+test('traffic limits per minute answer 451 with the reason, and let the message through later', async () => {
+  await lab.addMailbox(lab.alfa, 'lenta@pec.alfa.test', '--limits', 'perMinute=1');
+  const first = await lab.submit(lab.alfa, 'lenta@pec.alfa.test', ['uno@pec.beta.test'], originalMessage('lenta@pec.alfa.test', ['uno@pec.beta.test']));
+  assert.equal(first[0]!.ok, true);
+  const second = await lab.submit(lab.alfa, 'lenta@pec.alfa.test', ['uno@pec.beta.test'], originalMessage('lenta@pec.alfa.test', ['uno@pec.beta.test']));
+  assert.equal(second[0]!.code, 451);
+  assert.match(second[0]!.error!, /limite di 1 messaggi al minuto/);
+  lab.clock.advance(61_000);
+  const third = await lab.submit(lab.alfa, 'lenta@pec.alfa.test', ['uno@pec.beta.test'], originalMessage('lenta@pec.alfa.test', ['uno@pec.beta.test']));
+  assert.equal(third[0]!.ok, true);
+});
