@@ -114,6 +114,9 @@ test('the quick start: demo builds and verifies every kind in a data folder', ()
   assert.ok(rows.every((x) => x.ok));
   assert.ok(existsSync(join(dir, 'demo-data', 'pki', 'ca.pem')));
   assert.ok(existsSync(join(dir, 'demo-data', 'recapito.json')));
+  const boxes = JSON.parse(run('mailbox', 'list', '--data', 'demo-data', '--json').stdout) as { address: string; state: string }[];
+  assert.deepEqual(boxes.map((b) => b.address).sort(), ['demo@pec.demo.test', 'destinatario@pec.demo.test', 'posta-certificata@pec.demo.test']);
+  assert.equal(statSync(join(dir, 'demo-data', 'demo-password.txt')).mode & 0o077, 0, 'demo password readable by its owner only');
   const again = run('demo', '--data', 'demo-data', '--no-serve');
   assert.equal(again.code, 0, 'a second run reuses the key material');
 });

@@ -14,6 +14,9 @@ import { providerFromPki } from '../lib/provider-from-pki.ts';
 import { systemClock } from '../lib/system-clock.ts';
 import { writeChunks } from '../lib/write-chunks.ts';
 import { main } from '../main.ts';
+import { createProviderData } from './init.ts';
+import { withStore } from '../lib/open-data.ts';
+import { DEFAULT_LIMITS, DEFAULT_QUOTA, hashPassword } from '@recapito/provider';
 
 interface DemoFlags { data: string; json?: boolean; serve: boolean }
 
@@ -38,30 +41,19 @@ function demoPassword(): string {
   return `Pec.${base}7x`;
 }
 
-async function quiet(args: string[]): Promise<number> {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await main(args);
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 async function setUp(data: string): Promise<void> {
-  const pwFile = join(data, 'demo-password.txt');
   if (await access(join(data, 'recapito.json')).then(() => true, () => false)) return;
-  let code = await quiet(['init', '--data', data, '--domain', DEMO_DOMAIN, '--name', 'Recapito Demo S.p.A.']);
-  if (code !== 0) throw new Error('init failed');
+  await createProviderData({ data, domain: DEMO_DOMAIN, name: 'Recapito Demo S.p.A.' });
   const config = await readConfig(data);
   config.ports = { ...DEMO_PORTS };
   await writeConfig(data, config);
   const password = demoPassword();
-  await writeFile(pwFile, password, { mode: 0o600 });
-  for (const box of ['demo', 'destinatario']) {
-    code = await quiet(['mailbox', 'add', `${box}@${DEMO_DOMAIN}`, '--data', data, '--password-file', pwFile]);
-    if (code !== 0) throw new Error(`mailbox add ${box} failed`);
-  }
+  await writeFile(join(data, 'demo-password.txt'), password, { mode: 0o600 });
+  await withStore({ data }, async (store) => {
+    for (const box of ['demo', 'destinatario']) {
+      await store.accounts.addMailbox({ address: `${box}@${DEMO_DOMAIN}`, type: 'standard', passwordHash: await hashPassword(password), quotaBytes: DEFAULT_QUOTA.standard, limits: DEFAULT_LIMITS.standard, acceptsOrdinaryMail: true });
+    }
+  });
 }
 
 async function runDemo(flags: DemoFlags): Promise<number> {

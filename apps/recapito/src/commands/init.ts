@@ -48,6 +48,14 @@ async function readCa(dir: string): Promise<Issued> {
 }
 
 async function runInit(flags: InitFlags): Promise<number> {
+  const result = await createProviderData(flags);
+  if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else process.stdout.write(`provider ${result.name} for ${result.domain} created in ${flags.data}\nnext: recapito mailbox add utente@${result.domain} --data ${flags.data} --password-file FILE\n      recapito serve --data ${flags.data}\n`);
+  return EXIT.ok;
+}
+
+/** Creates a provider data folder (what `recapito init` does, without printing). */
+export async function createProviderData(flags: Omit<InitFlags, 'json'>): Promise<{ data: string; domain: string; name: string; serviceMailbox: string; store: string }> {
   const domain = flags.domain.toLowerCase();
   if (await exists(join(flags.data, CONFIG_FILE))) throw new CliError('DATA_EXISTS', `${flags.data} already holds a provider (${CONFIG_FILE})`);
   const name = flags.name ?? `Gestore PEC ${domain}`;
@@ -84,8 +92,5 @@ async function runInit(flags: InitFlags): Promise<number> {
   } finally {
     await store.close();
   }
-  const result = { data: flags.data, domain, name, serviceMailbox: `posta-certificata@${domain}`, store: flags.db ? 'postgres' : 'sqlite' };
-  if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else process.stdout.write(`provider ${name} for ${domain} created in ${flags.data}\nnext: recapito mailbox add utente@${domain} --data ${flags.data} --password-file FILE\n      recapito serve --data ${flags.data}\n`);
-  return EXIT.ok;
+  return { data: flags.data, domain, name, serviceMailbox: `posta-certificata@${domain}`, store: flags.db ? 'postgres' : 'sqlite' };
 }
