@@ -53,7 +53,9 @@ export async function processSend(ctx: ProviderContext, job: Job<SendPayload>, o
       const result = await sendMessage(r, { mailFrom: entry.mailFrom, rcptTo: [...entry.rcptTo], chunks }, {
         name: opts.hostname,
         requireTls: isPec,
-        tls: { ...(opts.tlsCa ? { ca: [...opts.tlsCa] } : {}), rejectUnauthorized: opts.verifyTls ?? true },
+        // Between providers TLS is required and verified (RFC 6109 §5.3); towards ordinary
+        // Internet mail it is opportunistic, as most MX hosts present unverifiable certificates.
+        tls: { ...(opts.tlsCa ? { ca: [...opts.tlsCa] } : {}), rejectUnauthorized: isPec ? (opts.verifyTls ?? true) : false },
         timeoutMs: opts.timeoutMs ?? 60_000,
       });
       await ctx.store.transaction(async (tx) => {
