@@ -9,13 +9,34 @@
  */
 import { generateKeyPairSync, sign, verify, createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSmtpListener, sendMessage } from '@recapito/smtp';
-import { createLab, run, type Lab } from '../../apps/recapito/test/support/two-providers.ts';
+import { openStore, type Store } from '@recapito/store';
+import { createLab, run, type Lab, type Peer } from '../../apps/recapito/test/support/two-providers.ts';
 
 const quick = process.argv.includes('--quick');
 const CLIENT = fileURLToPath(new URL('./client.py', import.meta.url));
 const PG = process.env['RECAPITO_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = 4;
+const BIN = fileURLToPath(new URL('../../apps/recapito/bin/recapito.js', import.meta.url));
+
+/** Each provider in its own process, as in production (they then use both cores). */
+function serve(p: Peer): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', p.data, '--submission-port', String(p.ports.submission), '--starttls-port', '0', '--smtp-port', String(p.ports.smtp), '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
+}
+
+async function stop(c: ChildProcess): Promise<void> {
+  c.kill('SIGTERM');
+  await new Promise((r) => c.once('exit', r));
+}
 
 interface Result { label: string; n: number; rcpts: number; msgsPerSec: number; p50: number; p99: number }
 
@@ -39,22 +60,25 @@ async function clients(port: number, ca: string, user: string, pwFile: string, r
 
 async function pecRun(dialect: 'sqlite' | 'postgres', size: number, nr: number, n: number): Promise<Result> {
   const schema = (s: string): string => `${PG}?schema=t_bench_${s}_${Math.random().toString(36).slice(2, 8)}`;
-  const lab: Lab = await createLab(dialect === 'postgres' ? { alfaDb: schema('a'), betaDb: schema('b') } : {});
+  const alfaDb = schema('a');
+  const lab: Lab = await createLab(dialect === 'postgres' ? { alfaDb, betaDb: schema('b') } : {});
+  const children: ChildProcess[] = [];
+  let store: Store | undefined;
   try {
-    await lab.start(lab.alfa);
-    await lab.start(lab.beta);
+    children.push(await serve(lab.alfa), await serve(lab.beta));
+    const alfaStore = await openStore({ dataDir: lab.alfa.data, ...(dialect === 'postgres' ? { url: alfaDb } : {}) });
+    store = alfaStore;
     await lab.addMailbox(lab.alfa, 'mittente@pec.alfa.test', '--type', 'massive', '--limits', 'recipients=100,size=50MB,total=2GB,perDay=1000000,perMinute=1000000');
     const rcpts = Array.from({ length: nr }, (_, i) => `r${i}@pec.beta.test`);
     for (const r of rcpts) await lab.addMailbox(lab.beta, r, '--quota', '100GB');
     const tag = `${dialect}-${size}-${nr}`;
     const t0 = Date.now();
     const starts = await clients(lab.alfa.ports.submission, lab.ca, 'mittente@pec.alfa.test', lab.passwordFile, rcpts, n, size, tag);
-    const store = lab.alfa.server!.store;
-    const box = (await store.accounts.getMailbox('mittente@pec.alfa.test'))!;
-    const inbox = (await store.mailboxes.getFolder(box.id, 'INBOX'))!;
+    const box = (await alfaStore.accounts.getMailbox('mittente@pec.alfa.test'))!;
+    const inbox = (await alfaStore.mailboxes.getFolder(box.id, 'INBOX'))!;
     const expected = starts.size * (1 + nr);
-    await lab.waitFor('all receipts', async () => (await store.mailboxes.countMessages(inbox.id)) >= expected, 900_000);
-    const events = await store.log.search({ address: 'mittente@pec.alfa.test' });
+    await lab.waitFor('all receipts', async () => (await alfaStore.mailboxes.countMessages(inbox.id)) >= expected, 900_000);
+    const events = await alfaStore.log.search({ address: 'mittente@pec.alfa.test' });
     const client = new Map<string, string>();
     const done = new Map<string, number>();
     for (const e of events) {
@@ -69,8 +93,11 @@ async function pecRun(dialect: 'sqlite' | 'postgres', size: number, nr: number, 
       last = Math.max(last, t);
     }
     lat.sort((a, b) => a - b);
+    await Promise.all(children.map(stop));
     return { label: `PEC ${dialect.padEnd(8)} ${size >= 1 << 20 ? '1 MB' : '1 KB'} × ${String(nr).padStart(2)} rcpt`, n: starts.size, rcpts: nr, msgsPerSec: starts.size / ((last - t0) / 1000), p50: pct(lat, 50), p99: pct(lat, 99) };
   } finally {
+    for (const c of children) if (c.exitCode === null) await stop(c);
+    await store?.close();
     await lab.stop();
   }
 }
@@ -119,7 +146,7 @@ function rsaFloor(nr: number): number {
 
 const show = (r: Result): string => `${r.label.padEnd(34)} ${r.msgsPerSec.toFixed(1).padStart(8)} msg/s   p50 ${r.p50.toFixed(0).padStart(6)} ms   p99 ${r.p99.toFixed(0).padStart(6)} ms   (${r.n} msgs)`;
 
-console.log(`bench/provider — node ${process.version}, ${CLIENTS} concurrent smtplib clients, ${quick ? 'quick' : 'full'} run\n`);
+console.log(`bench/provider — node ${process.version}, ${CLIENTS} concurrent smtplib clients, providers in separate processes, ${quick ? 'quick' : 'full'} run\n`);
 const shapes: [number, number, number][] = [[1024, 1, quick ? 40 : 200], [1024, 10, quick ? 20 : 100], [1 << 20, 1, quick ? 8 : 40], [1 << 20, 10, quick ? 4 : 20]];
 const ceilingLab = await createLab();
 for (const [size, nr, n] of shapes) {
