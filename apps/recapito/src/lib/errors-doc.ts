@@ -8,6 +8,7 @@ import {
 } from '@recapito/core';
 import { STORE_ERRORS } from '@recapito/store';
 import { SMTP_ERRORS } from '@recapito/smtp';
+import { POP3_ERRORS } from '@recapito/pop3';
 import { CLI_ERRORS } from './cli-error.ts';
 
 const SECTIONS: [string, string, Readonly<Record<string, string>>][] = [
@@ -21,6 +22,7 @@ const SECTIONS: [string, string, Readonly<Record<string, string>>][] = [
   ['Key material', 'Reading PEM files and issuing certificates.', PKI_ERRORS],
   ['Store', 'The provider store (`packages/store`): SQLite or PostgreSQL and the blob folder.', STORE_ERRORS],
   ['SMTP', 'Outbound SMTP between providers (`packages/smtp`); listeners answer with RFC 3463 codes.', SMTP_ERRORS],
+  ['POP3', 'Replies of the POP3 listener (`packages/pop3`), with RFC 2449 / RFC 3206 response codes.', POP3_ERRORS],
   ['Command line', 'Exit codes: 0 success, 1 inputs checked and found wanting, 2 usage error, 3 runtime failure.', CLI_ERRORS],
 ];
 

@@ -1,0 +1,24 @@
+/**
+ * The IMAP4rev1 wire protocol (RFC 3501, with the extensions listed in protocol/parser.ts):
+ * framing of the client stream, the command parser, modified UTF-7 mailbox names and the
+ * response writer. No server and no store: those build on this package.
+ */
+export { ImapParseError, Mutf7Error } from './protocol/errors.ts';
+export {
+  DEFAULT_FRAMER_LIMITS, ImapFramer,
+  type CommandPart, type FramedCommand, type FramerEvent, type FramerLimits, type FramerOptions,
+  type LiteralRefusal, type LiteralRequest,
+} from './protocol/framer.ts';
+export { isIdleDone, parseAuthResponse, type AuthResponse } from './protocol/lines.ts';
+export { decodeMutf7, encodeMutf7 } from './protocol/mutf7.ts';
+export { parseCommand, type ParseOptions } from './protocol/parser.ts';
+export { parseSequenceSet } from './protocol/reader.ts';
+export { DEFAULT_MAX_SEARCH_DEPTH } from './protocol/search.ts';
+export { FETCH_MACROS } from './protocol/fetch.ts';
+export type {
+  Command, CommandName, FetchItem, Partial, SearchKey, Section, SeqNumber, SeqRange, SequenceSet, StatusItem,
+} from './protocol/types.ts';
+export {
+  canQuote, codes, continuation, formatDateTime, formatSequenceSet, quote, serialize, statusResponse, untagged,
+  type ResponseCode, type Status, type WireAtom, type WireValue, type WriterOptions,
+} from './protocol/writer.ts';
