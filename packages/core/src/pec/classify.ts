@@ -67,7 +67,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
   const claimed = kindFromHeaders(msg);
   const headers = msg.root.headers;
   const { report, content } = await checkSignature(msg, opts, problems);
-  const format = claimed === 'ordinaria' ? undefined : checkFormat(msg, content, claimed, report, problems);
+  const format = claimed === 'ordinaria' ? undefined : checkFormat(msg, content, claimed, problems);
   const d = format?.daticert;
   const headerSubject = decodeWords(headerValue(headers, 'subject') ?? '');
   const result: Inspection = {

@@ -13,7 +13,7 @@ import { isAscii } from 'node:buffer';
 import { writeDaticert, type Daticert } from '../daticert/index.ts';
 import { formatRfc5322Date } from '../time/legal-time.ts';
 import {
-  base64Body, chunksLength, encodeUnstructured, entity, multipartBody, newBoundary, textPart,
+  base64Body, encodeUnstructured, entity, multipartBody, newBoundary, textPart,
   utf8Encoder, type Chunks, type HeaderList,
 } from '../mime/index.ts';
 import { micalgFor, signDetached } from '../smime/index.ts';
@@ -112,4 +112,3 @@ export async function composeSigned(input: ComposeInput): Promise<Chunks> {
   return [...(input.inherited ?? []), ...head];
 }
 
-export { chunksLength };

@@ -6,7 +6,6 @@
 import { readDaticert, type Daticert } from '../daticert/index.ts';
 import { toProblem, type Problem } from '../errors.ts';
 import { decodeBody, decodeWords, fileName, headerValue, type MimeNode, type ParsedMessage } from '../mime/index.ts';
-import type { SignatureReport } from './signature-checks.ts';
 import type { PecKind } from './model.ts';
 import { unbracketed } from './ids.ts';
 
@@ -39,7 +38,7 @@ function isPostacert(n: MimeNode): boolean {
   return n.contentType.mime === 'message/rfc822';
 }
 
-export function checkFormat(msg: ParsedMessage, content: MimeNode, kind: Exclude<PecKind, 'ordinaria'> | PecKind, _sig: SignatureReport, problems: Problem[]): FormatResult {
+export function checkFormat(msg: ParsedMessage, content: MimeNode, kind: PecKind, problems: Problem[]): FormatResult {
   if (kind === 'ordinaria') return {};
   const headers = msg.root.headers;
   const add = (code: string, message: string): void => void problems.push({ code, message });
