@@ -1,35 +1,18 @@
 // Test support: a self-signed certificate, an in-memory maildrop backend, listeners on
 // 127.0.0.1 port 0, the Python poplib driver (an independent client) and a raw socket client.
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { createPop3Listener } from '../src/index.ts';
 import type { Pop3Backend, Pop3ListenerOptions, Pop3Maildrop } from '../src/index.ts';
 
-export interface TlsMaterial { key: string; cert: string; certPath: string }
-let material: TlsMaterial | undefined;
-
-/** A self-signed certificate for localhost / 127.0.0.1, made once per test file. */
-export function tlsMaterial(): TlsMaterial {
-  if (material) return material;
-  const dir = mkdtempSync(join(tmpdir(), 'pop3-test-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const keyPath = join(dir, 'key.pem');
-  const certPath = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '2',
-    '-keyout', keyPath, '-out', certPath,
-  ], { stdio: 'ignore' });
-  material = { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
-  return material;
-}
+// The same self-signed certificate helper as the SMTP listener's tests.
+import { tlsMaterial } from '../../smtp/test/helpers.ts';
+export { tlsMaterial };
+export type { TlsMaterial } from '../../smtp/test/helpers.ts';
 
 /** One user's stored messages, in order, by uid. */
 export type Store = Map<string, Uint8Array>;
