@@ -6,7 +6,7 @@
  */
 import {
   buildDeliveryReceipt, buildNonDelivery, buildTakeInCharge, decodeBody, headerValues, parseAddressList,
-  parseMessage, variantForRecipient, walk, type BuiltMessage, type Certification, type Daticert,
+  parseMessage, variantForRecipient, walk, type BuiltMessage, type Certification, type Daticert, type ParsedMessage,
 } from '@recapito/core';
 import type { BlobRef } from '@recapito/store';
 import { lowerAddress, type ProviderContext } from './context.ts';
@@ -27,8 +27,7 @@ export function certificationFromDaticert(d: Daticert): Certification {
   };
 }
 
-function postacertOf(raw: Uint8Array): Uint8Array | undefined {
-  const msg = parseMessage(raw);
+function postacertOf(msg: ParsedMessage): Uint8Array | undefined {
   const node = [...walk(msg.root)].find((n) => n.contentType.mime === 'message/rfc822');
   return node ? decodeBody(msg, node).bytes : undefined;
 }
@@ -40,10 +39,11 @@ export async function handleEnvelope(ctx: ProviderContext, rec: Received): Promi
   const signerHash = inspection.signature.signer?.sha1 ?? '';
   const senderProvider = ctx.index().providerForCertificateHash(signerHash);
   const mailReceipt = senderProvider?.mailReceipt ?? `posta-certificata@${cert.sender.split('@')[1]}`;
-  const outer = parseMessage(raw).root.headers;
+  const envelope = parseMessage(raw);
+  const outer = envelope.root.headers;
   const to = new Set(headerValues(outer, 'to').flatMap((v) => parseAddressList(v)).map((m) => lowerAddress(m.address)));
   const cc = new Set(headerValues(outer, 'cc').flatMap((v) => parseAddressList(v)).map((m) => lowerAddress(m.address)));
-  const postacert = postacertOf(raw);
+  const postacert = postacertOf(envelope);
 
   const take = await buildTakeInCharge(bctx, { to: mailReceipt, ricezione: rec.rcptTo });
   const outputs: { rcpt: string; built: BuiltMessage; delivered: boolean; detail?: string }[] = [];

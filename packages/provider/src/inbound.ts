@@ -4,7 +4,7 @@
  * receipts, a valid receipt is filed and updates the sender-side transaction, and anything else
  * becomes an anomaly envelope (or is dropped where ordinary mail is not accepted).
  */
-import { headerValue, inspectMessage, parseMessage, unbracketed, type Inspection } from '@recapito/core';
+import { inspectMessage, type Inspection } from '@recapito/core';
 import type { Job } from '@recapito/store';
 import { domainOf, type ProviderContext } from './context.ts';
 import type { InboundPayload } from './emit.ts';
@@ -36,13 +36,8 @@ export async function processInbound(ctx: ProviderContext, job: Job<InboundPaylo
   const raw = await ctx.store.blobs.get(p.blobId);
   const at = ctx.clock.now();
   const inspection = await inspectMessage(raw, { at, index: ctx.index(), trustAnchorsPem: [...ctx.trustAnchorsPem] });
-  let messageId = `sha256:${p.blobId}`;
-  try {
-    const mid = headerValue(parseMessage(raw).root.headers, 'message-id');
-    if (mid) messageId = unbracketed(mid);
-  } catch {
-    // Unparseable: the content hash identifies it.
-  }
+  // Without a Message-ID (or when unparseable) the content hash identifies the message.
+  const messageId = inspection.messageId ?? `sha256:${p.blobId}`;
   const rcptTo: string[] = [];
   for (const r of p.rcptTo) if (await ctx.store.accounts.isLocalDomain(domainOf(r))) rcptTo.push(r);
   const dedupKey = inspection.ok ? messageId : `${messageId}#${p.blobId}`;

@@ -37,6 +37,8 @@ export interface Inspection {
   readonly date?: string;
   /** The provider that issued it (daticert gestore-emittente). */
   readonly issuer?: string;
+  /** Message-ID of this message itself (without brackets), when it has one. */
+  readonly messageId?: string;
   readonly signature: SignatureReport;
   readonly daticert?: Daticert;
   readonly problems: Problem[];
@@ -82,6 +84,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     subject: d?.oggetto ?? headerSubject,
     ...dateOf(d, headerValue(headers, 'date')),
     ...(d ? { issuer: d.gestoreEmittente, daticert: d } : {}),
+    ...optionalMessageId(headerValue(headers, 'message-id')),
     signature: report,
     problems,
     ok: claimed !== 'ordinaria' && report.status === 'valid' && report.trusted && problems.length === 0,
@@ -115,6 +118,10 @@ function senderOf(kind: PecKind, d: Daticert | undefined, headers: readonly Head
   const replyTo = parseAddressList(headerValue(headers, 'reply-to'))[0]?.address;
   const sender = onBehalf ?? replyTo;
   return sender ? { sender } : {};
+}
+
+function optionalMessageId(v: string | undefined): { messageId?: string } {
+  return v ? { messageId: unbracketed(v) } : {};
 }
 
 function optionalId(v: string | undefined): { pecMsgId?: string } {
