@@ -22,7 +22,7 @@ const BIN = fileURLToPath(new URL('../../apps/recapito/bin/recapito.js', import.
 
 /** Each provider in its own process, as in production (they then use both cores). */
 function serve(p: Peer): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', p.data, '--submission-port', String(p.ports.submission), '--starttls-port', '0', '--smtp-port', String(p.ports.smtp), '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', p.data, '--submission-port', String(p.ports.submission), '--starttls-port', '0', '--smtp-port', String(p.ports.smtp), '--imap-port', '0', '--imaps-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {

@@ -28,7 +28,7 @@ test('serve prints its listeners, honours 0 to disable one, and stops cleanly on
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /recapito init --data/);
     const submission = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--submission-port', String(submission), '--starttls-port', '0', '--smtp-port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--submission-port', String(submission), '--starttls-port', '0', '--smtp-port', '0', '--imap-port', '0', '--imaps-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

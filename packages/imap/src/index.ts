@@ -22,3 +22,16 @@ export {
   canQuote, codes, continuation, formatDateTime, formatSequenceSet, quote, serialize, statusResponse, untagged,
   type ResponseCode, type Status, type WireAtom, type WireValue, type WriterOptions,
 } from './protocol/writer.ts';
+export { createImapListener } from './server/listener.ts';
+export {
+  ImapBackendError,
+  type FlagOperation, type ImapAccount, type ImapAuthResult, type ImapBackend, type ImapBackendErrorCode, type ImapChanges,
+  type ImapConnectionInfo, type ImapFolder, type ImapListener, type ImapListenerOptions, type ImapLogger, type ImapMessage, type ImapMode,
+} from './server/types.ts';
+// The message model: ENVELOPE, BODYSTRUCTURE, sections, BINARY and SEARCH over stored bytes.
+export {
+  DEFAULT_MESSAGE_LIMITS, KNOWN_ENCODINGS, MessageView, calendarDay, decodeTransfer, decodedSize, matchSearch,
+  parseHeaderDate, searchNeedsContent,
+  type HeaderDate, type MessageLimits, type MessageViewOptions, type SearchSubject,
+} from './message/index.ts';
+export { IMAP_RESPONSE_CODES } from './server/errors.ts';

@@ -35,6 +35,8 @@ const TABLE: Array<[string, Command]> = [
   ['a LIST "" ""', { tag: 'a', name: 'LIST', reference: '', pattern: '' }],
   ['a LIST "" *', { tag: 'a', name: 'LIST', reference: '', pattern: '*' }],
   ['a LIST ~peter/ %/&U,BTFw-', { tag: 'a', name: 'LIST', reference: '~peter/', pattern: '%/台北' }],
+  ['a LIST (SPECIAL-USE) "" *', { tag: 'a', name: 'LIST', reference: '', pattern: '*', select: ['SPECIAL-USE'] }],
+  ['a LIST "" * RETURN (special-use subscribed)', { tag: 'a', name: 'LIST', reference: '', pattern: '*', ret: ['SPECIAL-USE', 'SUBSCRIBED'] }],
   ['a LSUB "#news." comp.mail.*', { tag: 'a', name: 'LSUB', reference: '#news.', pattern: 'comp.mail.*' }],
   ['a STATUS INBOX (MESSAGES UIDNEXT uidvalidity UNSEEN RECENT HIGHESTMODSEQ)', {
     tag: 'a', name: 'STATUS', mailbox: 'INBOX',

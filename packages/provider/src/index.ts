@@ -11,3 +11,4 @@ export * from './timeouts.ts';
 export * from './runner.ts';
 export * from './backends.ts';
 export * from './provider.ts';
+export * from './mail-access/index.ts';

@@ -6,6 +6,7 @@ import { describe } from 'node:test';
 import type { MakeTarget } from './harness.ts';
 import { accountsContract } from './contract/accounts.ts';
 import { mailboxesContract } from './contract/mailboxes.ts';
+import { imapContract } from './contract/imap.ts';
 import { queueContract } from './contract/queue.ts';
 import { recordsContract } from './contract/records.ts';
 import { logContract } from './contract/log.ts';
@@ -17,6 +18,7 @@ export function runContract(name: string, make: MakeTarget): void {
   describe(`store contract: ${name}`, () => {
     describe('accounts', () => accountsContract(make));
     describe('mailboxes', () => mailboxesContract(make));
+    describe('mailboxes: IMAP semantics', () => imapContract(make));
     describe('queue', () => queueContract(make));
     describe('outbox, received, transactions, index', () => recordsContract(make));
     describe('message log', () => logContract(make));

@@ -21,7 +21,7 @@ import { DEFAULT_LIMITS, DEFAULT_QUOTA, hashPassword } from '@recapito/provider'
 interface DemoFlags { data: string; json?: boolean; serve: boolean }
 
 export const DEMO_DOMAIN = 'pec.demo.test';
-const DEMO_PORTS = { submission: 10465, starttls: 10587, smtp: 10025 };
+const DEMO_PORTS = { submission: 10465, starttls: 10587, smtp: 10025, imap: 10143, imaps: 10993, pop3: 10110, pop3s: 10995 };
 
 export function registerDemo(root: Command): void {
   root.command('demo')
@@ -86,7 +86,9 @@ async function runDemo(flags: DemoFlags): Promise<number> {
 Demo mailboxes: demo@${DEMO_DOMAIN} and destinatario@${DEMO_DOMAIN}, password in ${join(flags.data, 'demo-password.txt')}
 Send a certified message (implicit TLS on port ${DEMO_PORTS.submission}, CA in ${join(pkiDir, 'ca.pem')}), e.g. with Python:
   python3 -c "import smtplib,ssl; s=smtplib.SMTP_SSL('127.0.0.1',${DEMO_PORTS.submission},context=ssl.create_default_context(cafile='${join(pkiDir, 'ca.pem')}')); s.login('demo@${DEMO_DOMAIN}',open('${join(flags.data, 'demo-password.txt')}').read()); s.sendmail('demo@${DEMO_DOMAIN}',['destinatario@${DEMO_DOMAIN}'],b'From: demo@${DEMO_DOMAIN}\\r\\nTo: destinatario@${DEMO_DOMAIN}\\r\\nSubject: Prova\\r\\n\\r\\nCiao\\r\\n')"
-Then see the receipts:  npx recapito mailbox export demo@${DEMO_DOMAIN} --data ${flags.data} --out ./export
+Read the receipts with any mail client over IMAPS ${DEMO_PORTS.imaps} or POP3S ${DEMO_PORTS.pop3s} (user demo@${DEMO_DOMAIN}), e.g. with Python:
+  python3 -c "import imaplib,ssl; c=imaplib.IMAP4_SSL('127.0.0.1',${DEMO_PORTS.imaps},ssl_context=ssl.create_default_context(cafile='${join(pkiDir, 'ca.pem')}')); c.login('demo@${DEMO_DOMAIN}',open('${join(flags.data, 'demo-password.txt')}').read()); c.select('INBOX'); print(c.fetch('1:*','(BODY.PEEK[HEADER.FIELDS (SUBJECT X-RICEVUTA)])'))"
+or export them:         npx recapito mailbox export demo@${DEMO_DOMAIN} --data ${flags.data} --out ./export
 and the message log:    npx recapito log search --data ${flags.data} --address demo@${DEMO_DOMAIN}
 
 `);

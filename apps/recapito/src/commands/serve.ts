@@ -8,7 +8,7 @@ import { startServer } from '../lib/server.ts';
 import { stderrLogger } from '../lib/logger.ts';
 import { systemClock } from '../lib/system-clock.ts';
 
-interface ServeFlags { data: string; bind?: string; db?: string; submissionPort?: string; starttlsPort?: string; smtpPort?: string; json?: boolean }
+interface ServeFlags { data: string; bind?: string; db?: string; submissionPort?: string; starttlsPort?: string; smtpPort?: string; imapPort?: string; imapsPort?: string; pop3Port?: string; pop3sPort?: string; json?: boolean }
 
 function portFlag(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -19,18 +19,23 @@ function portFlag(name: string, v: string | undefined): number | undefined {
 
 export function registerServe(root: Command): void {
   root.command('serve')
-    .description('run the provider: SMTP submission, inter-provider SMTP, delivery and receipts')
+    .description('run the provider: SMTP submission, inter-provider SMTP, delivery and receipts, IMAP and POP3 access')
     .requiredOption('--data <dir>', 'provider data folder (from recapito init)')
     .option('--bind <addr>', 'address to listen on')
     .option('--db <url>', 'PostgreSQL URL (overrides the config)')
     .option('--submission-port <n>', 'submission with implicit TLS (default 465; 0 disables)')
     .option('--starttls-port <n>', 'submission with STARTTLS (default 587; 0 disables)')
     .option('--smtp-port <n>', 'inter-provider SMTP with STARTTLS (default 25; 0 disables)')
+    .option('--imap-port <n>', 'IMAP with STARTTLS (default 143; 0 disables)')
+    .option('--imaps-port <n>', 'IMAP with implicit TLS (default 993; 0 disables)')
+    .option('--pop3-port <n>', 'POP3 with STLS (default 110; 0 disables)')
+    .option('--pop3s-port <n>', 'POP3 with implicit TLS (default 995; 0 disables)')
     .option('--json', 'print the listeners as one JSON line')
     .addHelpText('after', `
 Examples:
   recapito serve --data ./data
-  recapito serve --data ./data --bind 0.0.0.0 --submission-port 10465 --starttls-port 0 --smtp-port 10025`)
+  recapito serve --data ./data --bind 0.0.0.0 --submission-port 10465 --starttls-port 0 --smtp-port 10025
+  recapito serve --data ./data --imaps-port 10993 --pop3s-port 10995 --imap-port 0 --pop3-port 0`)
     .action(async (flags: ServeFlags, cmd: Command) => {
       cmd.setOptionValue('exit', await runServe(flags));
     });
@@ -41,6 +46,10 @@ async function runServe(flags: ServeFlags): Promise<number> {
     submission: portFlag('submission-port', flags.submissionPort),
     starttls: portFlag('starttls-port', flags.starttlsPort),
     smtp: portFlag('smtp-port', flags.smtpPort),
+    imap: portFlag('imap-port', flags.imapPort),
+    imaps: portFlag('imaps-port', flags.imapsPort),
+    pop3: portFlag('pop3-port', flags.pop3Port),
+    pop3s: portFlag('pop3s-port', flags.pop3sPort),
   }).filter(([, v]) => v !== undefined));
   const server = await startServer({
     dataDir: flags.data, clock: systemClock, logger: stderrLogger, ports,

@@ -14,7 +14,16 @@ export interface Ports {
   starttls: number;
   /** Inter-provider SMTP with STARTTLS (25). */
   smtp: number;
+  /** IMAP with STARTTLS (143) and with implicit TLS (993). */
+  imap: number;
+  imaps: number;
+  /** POP3 with STLS (110) and with implicit TLS (995). */
+  pop3: number;
+  pop3s: number;
 }
+
+/** Standard ports; configurations written before a listener existed get its default. */
+export const DEFAULT_PORTS: Ports = { submission: 465, starttls: 587, smtp: 25, imap: 143, imaps: 993, pop3: 110, pop3s: 995 };
 
 export interface Config {
   domain: string;
@@ -42,7 +51,7 @@ export const CONFIG_FILE = 'recapito.json';
 export function defaultConfig(domain: string, name: string): Config {
   return {
     domain, name, hostname: 'localhost', bind: '127.0.0.1',
-    ports: { submission: 465, starttls: 587, smtp: 25 },
+    ports: { ...DEFAULT_PORTS },
     db: null, digest: 'sha256', maxMessageBytes: 100 * 1024 * 1024,
     outbound: { verifyTls: true, tlsCa: ['pki/ca.pem'], routes: {} },
     trust: [],
@@ -94,7 +103,7 @@ export function parseConfig(text: string): Config {
     name: str('name'),
     hostname: str('hostname'),
     bind: str('bind'),
-    ports: { submission: port(ports['submission'], 'ports.submission'), starttls: port(ports['starttls'], 'ports.starttls'), smtp: port(ports['smtp'], 'ports.smtp') },
+    ports: Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, d]) => [k, port(ports[k] ?? (k === 'submission' || k === 'starttls' || k === 'smtp' ? undefined : d), `ports.${k}`)])) as unknown as Ports,
     db: raw['db'] === null || raw['db'] === undefined ? null : str('db'),
     digest,
     maxMessageBytes: Number.isInteger(raw['maxMessageBytes']) ? (raw['maxMessageBytes'] as number) : 100 * 1024 * 1024,

@@ -5,7 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@recapito/core';
-import { Provider, type Logger } from '@recapito/provider';
+import { imapBackend, pop3Backend, Provider, type Logger } from '@recapito/provider';
+import { createImapListener } from '@recapito/imap';
+import { createPop3Listener } from '@recapito/pop3';
 import { openStore, type Store } from '@recapito/store';
 import { createSmtpListener } from '@recapito/smtp';
 import { dataPath, readConfig, type Config, type Ports } from './config.ts';
@@ -45,10 +47,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const tls = { key: await readFile(join(opts.dataDir, 'tls', 'key.pem'), 'utf8'), cert: await readFile(join(opts.dataDir, 'tls', 'cert.pem'), 'utf8') };
   const common = { tls, hostname: config.hostname, maxMessageBytes: config.maxMessageBytes, maxRecipients: 1000, logger: opts.logger };
+  const access = { tls, hostname: config.hostname, logger: opts.logger, clock: opts.clock, maxMessageBytes: config.maxMessageBytes };
+  const imap = imapBackend(store, opts.logger);
+  const pop3 = pop3Backend(store, opts.logger);
   const specs = [
     { name: 'submission (implicit TLS)', port: ports.submission, listener: createSmtpListener({ ...common, mode: 'submission-tls', backend: provider.submission }) },
     { name: 'submission (STARTTLS)', port: ports.starttls, listener: createSmtpListener({ ...common, mode: 'submission-starttls', backend: provider.submission }) },
     { name: 'smtp (inter-provider, STARTTLS)', port: ports.smtp, listener: createSmtpListener({ ...common, mode: 'inbound', backend: provider.inbound }) },
+    { name: 'imap (STARTTLS)', port: ports.imap, listener: createImapListener({ ...access, mode: 'imap-starttls', backend: imap }) },
+    { name: 'imaps (implicit TLS)', port: ports.imaps, listener: createImapListener({ ...access, mode: 'imaps', backend: imap }) },
+    { name: 'pop3 (STLS)', port: ports.pop3, listener: createPop3Listener({ ...access, mode: 'pop3-stls', backend: pop3 }) },
+    { name: 'pop3s (implicit TLS)', port: ports.pop3s, listener: createPop3Listener({ ...access, mode: 'pop3s', backend: pop3 }) },
   ].filter((s) => s.port !== 0);
   const listeners: RunningServer['listeners'] = [];
   try {

@@ -49,20 +49,21 @@ export interface Peer {
   readonly name: string;
   readonly domain: string;
   readonly data: string;
-  readonly ports: { submission: number; smtp: number };
+  readonly ports: { submission: number; smtp: number; imaps: number; pop3s: number };
   server?: RunningServer;
 }
 
 export interface SubmitResult { ok: boolean; code?: number; error?: string; refused?: string[] }
 
 /** Runs a command without blocking the event loop (the providers run in this process). */
-export function run(cmd: string, args: string[], timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(cmd: string, args: string[], timeoutMs = 300_000, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -98,7 +99,7 @@ export async function createLab(opts: { alfaDb?: string; betaDb?: string; jobs?:
   for (const [name, domain] of [['Alfa PEC S.p.A.', 'pec.alfa.test'], ['Beta PEC S.p.A.', 'pec.beta.test']] as const) {
     const data = join(dir, domain);
     await cli('init', '--data', data, '--domain', domain, '--name', name, '--ca', join(dir, 'ca'), ...((domain === 'pec.beta.test' ? opts.betaDb : opts.alfaDb) ? ['--db', (domain === 'pec.beta.test' ? opts.betaDb : opts.alfaDb)!] : []));
-    peers.push({ name, domain, data, ports: { submission: await freePort(), smtp: await freePort() } });
+    peers.push({ name, domain, data, ports: { submission: await freePort(), smtp: await freePort(), imaps: await freePort(), pop3s: await freePort() } });
   }
   const [alfa, beta] = peers as [Peer, Peer];
   const messages: Lab['sink']['messages'] = [];
@@ -122,7 +123,7 @@ export async function createLab(opts: { alfaDb?: string; betaDb?: string; jobs?:
     dir, ca: join(dir, 'ca', 'ca.pem'), clock, alfa, beta, passwordFile,
     sink: { port: sinkPort, messages, close: () => sinkListener.close() },
     async start(p) {
-      p.server = await startServer({ dataDir: p.data, clock, logger: silentLogger, ports: { submission: p.ports.submission, starttls: 0, smtp: p.ports.smtp }, runner: { idleMs: 100 } });
+      p.server = await startServer({ dataDir: p.data, clock, logger: silentLogger, ports: { submission: p.ports.submission, starttls: 0, smtp: p.ports.smtp, imap: 0, imaps: p.ports.imaps, pop3: 0, pop3s: p.ports.pop3s }, runner: { idleMs: 100 } });
     },
     async stop() {
       for (const p of peers) await p.server?.stop();

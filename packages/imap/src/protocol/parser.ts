@@ -30,6 +30,19 @@ const MAX_ID_PAIRS = 30;
 /** Bound on flags in one list and on ENABLE or SETQUOTA items. */
 const MAX_ITEMS = 128;
 
+/** A parenthesized list of option atoms, upper-cased, e.g. `(SPECIAL-USE SUBSCRIBED)`. */
+function readOptionList(r: Reader): string[] {
+  r.expect('(');
+  const out: string[] = [];
+  while (r.peek() !== ')') {
+    if (out.length) r.sp();
+    out.push(r.atom('list option').toUpperCase());
+    if (out.length > MAX_ITEMS) throw r.error('Too many list options');
+  }
+  r.expect(')');
+  return out;
+}
+
 /** RFC 3501 §9 mailbox = "INBOX" / astring, decoded from modified UTF-7 (§5.1.3). */
 function readMailbox(r: Reader, what = 'mailbox name'): string {
   const raw = r.astring(what);
@@ -185,9 +198,24 @@ function readBody(r: Reader, name: string, tag: string, opts: Required<ParseOpti
     }
     case 'LIST':
     case 'LSUB': {
+      // RFC 5258 §3 / RFC 6154 §5.1: LIST may carry selection options before the reference
+      // and RETURN options after the pattern. Only SPECIAL-USE, SUBSCRIBED and CHILDREN are
+      // understood; special-use attributes and children are always returned anyway.
+      let select: string[] = [];
+      if (name === 'LIST' && r.peek() === '(') {
+        select = readOptionList(r);
+        r.sp();
+      }
       const raw = r.astring('reference');
       r.sp();
-      return { tag, name, reference: decodeName(r, raw), pattern: readListPattern(r) };
+      const pattern = readListPattern(r);
+      let ret: string[] = [];
+      if (name === 'LIST' && r.maybe(' ')) {
+        if (r.run(/[A-Za-z]/).toUpperCase() !== 'RETURN') throw r.error('Expected RETURN');
+        r.sp();
+        ret = readOptionList(r);
+      }
+      return { tag, name, reference: decodeName(r, raw), pattern, ...(select.length ? { select } : {}), ...(ret.length ? { ret } : {}) };
     }
     case 'STATUS': {
       const mailbox = readMailbox(r);

@@ -74,7 +74,7 @@ export type Command = Base & (
   | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean }
   | { name: 'CREATE' | 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'GETQUOTAROOT'; mailbox: string }
   | { name: 'RENAME'; mailbox: string; newName: string }
-  | { name: 'LIST' | 'LSUB'; reference: string; pattern: string }
+  | { name: 'LIST' | 'LSUB'; reference: string; pattern: string; select?: string[]; ret?: string[] }
   | { name: 'STATUS'; mailbox: string; items: StatusItem[] }
   | { name: 'APPEND'; mailbox: string; flags?: string[]; date?: Date; message: Uint8Array }
   | { name: 'SEARCH'; uid: boolean; charset?: string; criteria: SearchKey[] }

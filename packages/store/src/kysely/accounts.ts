@@ -3,7 +3,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { Accounts, Mailbox, MailboxPatch, MailboxType, NewMailbox, TrafficLimits } from '../ports.ts';
 import { StoreError } from '../errors.ts';
 import { atomic, domainOf, fromBool, fromMs, fromMsOrNull, normAddress, parseJson, toBool, toMs, write, type Ctx } from './context.ts';
-import { insertFolder } from './mailboxes.ts';
+import { insertFolder } from './folder-rows.ts';
 import type { Db, MailboxesTable } from './schema.ts';
 
 /** Maps a mailbox row to the port's shape. */

@@ -1,76 +1,23 @@
 /**
  * Folders and message metadata with IMAP semantics. UIDs come from the folder's `uid_next`
  * counter, never from max(uid), so a UID is not reused after the highest message is deleted.
+ *
+ * This class holds the basic operations and delegates the IMAP commands to one module each:
+ * folder-ops.ts (RENAME, DELETE, subscriptions), message-flags.ts (STORE, EXPUNGE),
+ * message-copy.ts (COPY, MOVE), folder-sync.ts (FETCH by UID, CONDSTORE changes, STATUS).
+ * Shared helpers and the lock order are in folder-rows.ts.
  */
-import type { Selectable } from 'kysely';
-import type { Deliver, Folder, Mailboxes, StoredMessage } from '../ports.ts';
+import type { BatchMessage, CopyResult, Deliver, FlagOp, Folder, FolderChanges, FolderStatus, Mailboxes, StoredMessage } from '../ports.ts';
 import { StoreError } from '../errors.ts';
-import { atomic, fromMs, parseJson, toMs, type Ctx } from './context.ts';
-import type { Db, FoldersTable, MessagesTable } from './schema.ts';
-
-let lastUidValidity = 0;
-
-/**
- * A fresh UIDVALIDITY: seconds since the epoch, bumped so that it strictly increases within the
- * process even for folders created in the same second (RFC 3501 §2.3.1.1: a recreated folder
- * must not reuse the old value). Stays within 32 bits until 2106.
- */
-export function nextUidValidity(now: Date): number {
-  lastUidValidity = Math.max(lastUidValidity + 1, Math.floor(now.getTime() / 1000));
-  return lastUidValidity;
-}
-
-/** IMAP folder names: INBOX is case-insensitive, everything else is kept as given. */
-export function normFolderName(name: string): string {
-  if (name.toUpperCase() === 'INBOX') return 'INBOX';
-  if (name === '' || name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
-    throw new StoreError('INVALID_INPUT', `invalid folder name: ${JSON.stringify(name)}`);
-  }
-  return name;
-}
-
-function toFolder(r: Selectable<FoldersTable>): Folder {
-  return {
-    id: Number(r.id),
-    mailboxId: Number(r.mailbox_id),
-    name: r.name,
-    uidValidity: Number(r.uid_validity),
-    uidNext: Number(r.uid_next),
-    highestModseq: Number(r.highest_modseq),
-    specialUse: r.special_use,
-  };
-}
-
-function toMessage(r: Selectable<MessagesTable>): StoredMessage {
-  return {
-    id: Number(r.id),
-    folderId: Number(r.folder_id),
-    uid: Number(r.uid),
-    blobId: r.blob_id,
-    size: Number(r.size),
-    internalDate: fromMs(r.internal_date),
-    flags: parseJson<string[]>(r.flags),
-    modseq: Number(r.modseq),
-  };
-}
-
-/** Inserts a folder; undefined when the name is taken. Used for INBOX by addMailbox too. */
-export async function insertFolder(db: Db, mailboxId: number, name: string, specialUse: string | null, now: Date): Promise<Folder | undefined> {
-  const row = await db.insertInto('folders')
-    .values({
-      mailbox_id: mailboxId,
-      name,
-      uid_validity: nextUidValidity(now),
-      uid_next: 1,
-      // RFC 7162 mod-sequences are positive: an empty folder reports 1, the first change gets 2.
-      highest_modseq: 1,
-      special_use: specialUse,
-    })
-    .onConflict((oc) => oc.columns(['mailbox_id', 'name']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return row === undefined ? undefined : toFolder(row);
-}
+import { atomic, toMs, type Ctx } from './context.ts';
+import { flagColumns, normFlags } from './flags.ts';
+import { deleteFolder, listSubscriptions, renameFolder, setSubscribed } from './folder-ops.ts';
+import { insertFolder, MESSAGE_COLUMNS, normFolderName, toFolder, toMessage } from './folder-rows.ts';
+import { changesSince, folderStatus, getFolderById, getMessages } from './folder-sync.ts';
+import { appendMany } from './message-batch.ts';
+import { copyMessages } from './message-copy.ts';
+import { expunge, storeFlags } from './message-flags.ts';
+import type { Db } from './schema.ts';
 
 /** Kysely implementation of {@link Mailboxes}. */
 export class KyselyMailboxes implements Mailboxes {
@@ -102,7 +49,8 @@ export class KyselyMailboxes implements Mailboxes {
     const size = d.blob.size;
     if (!Number.isSafeInteger(size) || size < 0) throw new StoreError('INVALID_INPUT', `invalid blob size ${size}`);
     const internalDate = toMs(d.internalDate, 'internalDate');
-    const flags = JSON.stringify([...(d.flags ?? [])]);
+    // Normalized like every flag write (flags.ts): no duplicates, no \Recent, seen/deleted derived.
+    const flags = flagColumns(normFlags(d.flags ?? []));
     return atomic(this.db, async (db) => {
       // Every check comes before the first write: a StoreError thrown inside a caller's
       // transaction must leave nothing half-done behind it.
@@ -124,7 +72,9 @@ export class KyselyMailboxes implements Mailboxes {
         .set((eb) => ({ uid_next: eb('uid_next', '+', 1), highest_modseq: eb('highest_modseq', '+', 1) }))
         .where('id', '=', folder.id)
         .returning(['uid_next', 'highest_modseq'])
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // Deleted by a concurrent deleteFolder while this append waited for the mailbox lock.
+      if (counters === undefined) throw new StoreError('FOLDER_NOT_FOUND', `no folder ${folderName} in mailbox ${d.mailboxId}`);
       const row = await db.insertInto('messages')
         .values({
           folder_id: folder.id,
@@ -132,17 +82,21 @@ export class KyselyMailboxes implements Mailboxes {
           blob_id: d.blob.id,
           size,
           internal_date: internalDate,
-          flags,
+          ...flags,
           modseq: Number(counters.highest_modseq),
         })
-        .returningAll()
+        .returning(MESSAGE_COLUMNS)
         .executeTakeFirstOrThrow();
       return toMessage(row);
     });
   }
 
+  appendMany(mailboxId: number, folder: string, items: readonly BatchMessage[]): Promise<StoredMessage[]> {
+    return appendMany(this.db, mailboxId, folder, items);
+  }
+
   async listMessages(folderId: number, opts: { afterUid?: number; limit?: number } = {}): Promise<StoredMessage[]> {
-    let q = this.db.selectFrom('messages').selectAll().where('folder_id', '=', folderId).orderBy('uid');
+    let q = this.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('folder_id', '=', folderId).orderBy('uid');
     if (opts.afterUid !== undefined) q = q.where('uid', '>', opts.afterUid);
     if (opts.limit !== undefined) q = q.limit(opts.limit);
     return (await q.execute()).map(toMessage);
@@ -152,6 +106,53 @@ export class KyselyMailboxes implements Mailboxes {
     const r = await this.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('folder_id', '=', folderId).executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  // --- IMAP semantics: see the modules named in the header --------------------------------
+
+  getFolderById(folderId: number): Promise<Folder | undefined> {
+    return getFolderById(this.db, folderId);
+  }
+
+  renameFolder(mailboxId: number, from: string, to: string): Promise<Folder> {
+    return renameFolder(this.db, this.ctx, mailboxId, from, to);
+  }
+
+  deleteFolder(mailboxId: number, name: string): Promise<void> {
+    return deleteFolder(this.db, mailboxId, name);
+  }
+
+  getMessages(folderId: number, uids: readonly number[]): Promise<StoredMessage[]> {
+    return getMessages(this.db, folderId, uids);
+  }
+
+  storeFlags(folderId: number, uids: readonly number[], op: FlagOp, flags: readonly string[],
+    opts?: { unchangedSince?: number }): Promise<{ changed: StoredMessage[]; modified: number[] }> {
+    return storeFlags(this.db, folderId, uids, op, flags, opts);
+  }
+
+  expunge(folderId: number, uids?: readonly number[]): Promise<number[]> {
+    return expunge(this.db, folderId, uids);
+  }
+
+  copyMessages(folderId: number, uids: readonly number[], destFolderId: number, opts?: { move?: boolean }): Promise<CopyResult> {
+    return copyMessages(this.db, folderId, uids, destFolderId, opts);
+  }
+
+  changesSince(folderId: number, modseq: number): Promise<FolderChanges> {
+    return changesSince(this.db, folderId, modseq);
+  }
+
+  folderStatus(folderId: number): Promise<FolderStatus> {
+    return folderStatus(this.db, folderId);
+  }
+
+  listSubscriptions(mailboxId: number): Promise<string[]> {
+    return listSubscriptions(this.db, mailboxId);
+  }
+
+  setSubscribed(mailboxId: number, name: string, subscribed: boolean): Promise<void> {
+    return setSubscribed(this.db, this.ctx, mailboxId, name, subscribed);
   }
 
   async #requireMailbox(db: Db, mailboxId: number): Promise<void> {

@@ -47,6 +47,22 @@ export interface MessagesTable {
   internal_date: number;
   flags: string;
   modseq: number;
+  /** 1 when `flags` holds \Seen / \Deleted (any case): kept in step by every write (migration 004). */
+  seen: number;
+  deleted: number;
+}
+
+/** UIDs expunged from a folder and the modseq of their removal (CONDSTORE/QRESYNC tombstones). */
+export interface ExpungedTable {
+  folder_id: number;
+  uid: number;
+  modseq: number;
+}
+
+/** IMAP subscriptions (RFC 3501 §6.3.6): names, which need not exist as folders. */
+export interface SubscriptionsTable {
+  mailbox_id: number;
+  name: string;
 }
 
 export interface JobsTable {
@@ -139,6 +155,8 @@ export interface Database {
   mailboxes: MailboxesTable;
   folders: FoldersTable;
   messages: MessagesTable;
+  expunged: ExpungedTable;
+  subscriptions: SubscriptionsTable;
   jobs: JobsTable;
   outbox: OutboxTable;
   received: ReceivedTable;
