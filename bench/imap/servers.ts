@@ -49,7 +49,9 @@ export async function startRecapito(db?: string): Promise<BenchServer> {
   const port = await freePort();
   const logFile = join(dir, 'serve.log');
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--submission-port', '0', '--starttls-port', '0', '--smtp-port', '0',
+  // RECAPITO_BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=prof": extra Node options for the server process.
+  const nodeArgs = (process.env['RECAPITO_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--data', data, '--submission-port', '0', '--starttls-port', '0', '--smtp-port', '0',
     '--imap-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--imaps-port', String(port), '--json'], { stdio: ['ignore', 'pipe', log] });
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

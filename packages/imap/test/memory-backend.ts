@@ -72,6 +72,11 @@ class MemoryAccount implements ImapAccount {
     if (!m) throw new ImapBackendError('NONEXISTENT', 'expunged');
     return m.bytes;
   }
+  async readHeader(id: number, uid: number) {
+    const b = Buffer.from(await this.read(id, uid));
+    const end = b.indexOf('\r\n\r\n');
+    return end < 0 ? b : b.subarray(0, end + 4);
+  }
   async append(id: number, bytes: Uint8Array, flags: readonly string[], internalDate: Date) {
     this.#w();
     if (this.#used() + bytes.length > this.u.quotaBytes) throw new ImapBackendError('OVERQUOTA', 'quota');

@@ -23,6 +23,8 @@ export interface BlobStore {
   put(chunks: readonly Uint8Array[]): Promise<BlobRef>;
   /** The exact bytes; throws StoreError('BLOB_NOT_FOUND') when absent. */
   get(id: string): Promise<Uint8Array>;
+  /** The first `maxBytes` bytes (all of them when shorter): reading a header without the body. */
+  head(id: string, maxBytes: number): Promise<Uint8Array>;
   has(id: string): Promise<boolean>;
   /** Removes blobs no message, outbox entry or inbound item references (garbage collection). */
   delete(id: string): Promise<void>;

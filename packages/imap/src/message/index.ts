@@ -4,6 +4,6 @@
  */
 export { MessageView, type MessageViewOptions } from './view.ts';
 export { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './limits.ts';
-export { matchSearch, searchNeedsContent, type SearchSubject } from './search-match.ts';
+export { matchSearch, searchNeedsBody, searchNeedsContent, type SearchSubject } from './search-match.ts';
 export { calendarDay, parseHeaderDate, type HeaderDate } from './dates.ts';
 export { KNOWN_ENCODINGS, decodeTransfer, decodedSize } from './binary.ts';

@@ -45,6 +45,22 @@ export function searchNeedsContent(keys: readonly SearchKey[]): boolean {
   });
 }
 
+/** True when some key needs the body (BODY, TEXT); the other content keys need only the header. */
+export function searchNeedsBody(keys: readonly SearchKey[]): boolean {
+  return keys.some((k) => {
+    switch (k.key) {
+      case 'NOT':
+        return searchNeedsBody([k.inner]);
+      case 'OR':
+        return searchNeedsBody([k.left, k.right]);
+      case 'AND':
+        return searchNeedsBody(k.keys);
+      default:
+        return k.key === 'BODY' || k.key === 'TEXT';
+    }
+  });
+}
+
 /** True when the message matches every key. */
 export function matchSearch(keys: readonly SearchKey[], subject: SearchSubject): boolean {
   return keys.every((k) => matchKey(k, subject));

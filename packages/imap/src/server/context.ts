@@ -5,6 +5,7 @@
 import type { Command, CommandName } from '../protocol/types.ts';
 import type { ResponseCode, Status, WireValue } from '../protocol/writer.ts';
 import type { SelectedFolder } from './selected.ts';
+import type { ViewCache } from './view-cache.ts';
 import type { ImapAccount, ImapMode } from './types.ts';
 
 /** RFC 3501 §3: the connection states. */
@@ -31,6 +32,8 @@ export interface SessionContext {
   readonly enabled: Set<string>;
   /** RFC 7162 §3.1: CONDSTORE is on once enabled or after any command that uses it. */
   condstore: boolean;
+  /** Parsed headers shared by the listener's sessions (view-cache.ts). */
+  readonly headerViews: ViewCache;
   capabilities(): string[];
   /** Writes an untagged response `* values`. */
   untagged(values: WireValue[]): Promise<void>;

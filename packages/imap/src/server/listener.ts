@@ -7,6 +7,7 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import { AuthFailureLimiter } from '@recapito/smtp';
 import { ImapSession, type SessionDeps } from './session.ts';
+import { ViewCache } from './view-cache.ts';
 import type { ImapListener, ImapListenerOptions } from './types.ts';
 
 /** RFC 3501 §5.4: the autologout timer is at least 30 minutes. */
@@ -25,6 +26,7 @@ export function createImapListener(opts: ImapListenerOptions): ImapListener {
     socketTimeoutMs: opts.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
     idlePollMs: opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS,
     maxMessageBytes: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    headerViews: new ViewCache(),
     ...(opts.logger ? { logger: opts.logger } : {}),
   };
   const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;

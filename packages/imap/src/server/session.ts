@@ -18,6 +18,7 @@ import { bad, no, ok, type ImapState, type Reply, type SessionContext } from './
 import { HANDLERS } from './commands/index.ts';
 import { replyForError } from './errors.ts';
 import type { SelectedFolder } from './selected.ts';
+import type { ViewCache } from './view-cache.ts';
 import type { ImapAccount, ImapBackend, ImapLogger, ImapMode } from './types.ts';
 
 export interface SessionDeps {
@@ -29,6 +30,7 @@ export interface SessionDeps {
   socketTimeoutMs: number;
   idlePollMs: number;
   maxMessageBytes: number;
+  headerViews: ViewCache;
   logger?: ImapLogger;
 }
 
@@ -76,6 +78,10 @@ export class ImapSession implements SessionContext {
 
   get secure(): boolean {
     return this.#secure;
+  }
+
+  get headerViews(): ViewCache {
+    return this.#deps.headerViews;
   }
 
   capabilities(): string[] {

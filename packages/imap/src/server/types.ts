@@ -71,6 +71,11 @@ export interface ImapAccount {
   messages(folderId: number, uids?: readonly number[]): Promise<ImapMessage[]>;
   /** The exact stored bytes. */
   read(folderId: number, uid: number): Promise<Uint8Array>;
+  /**
+   * The header of a message, up to and including the empty line that ends it (the whole
+   * message when it has no body): ENVELOPE and header searches need no more.
+   */
+  readHeader(folderId: number, uid: number): Promise<Uint8Array>;
   append(folderId: number, bytes: Uint8Array, flags: readonly string[], internalDate: Date): Promise<{ uidValidity: number; uid: number }>;
   storeFlags(folderId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[],
     unchangedSince?: number): Promise<{ changed: ImapMessage[]; modified: number[] }>;

@@ -8,6 +8,25 @@ import { ImapBackendError } from '@recapito/imap';
 import { StoreError, type Folder, type StoredMessage, type Store } from '@recapito/store';
 import type { Logger } from '../context.ts';
 import { checkLogin, ensureSpecialFolders } from './login.ts';
+import { BlobLocator, HeaderCache } from './read-cache.ts';
+
+/**
+ * How much of a message is read to find the end of its header: most headers fit (PEC headers
+ * are a few KiB); a longer one costs a second read of the whole message.
+ */
+const HEADER_PROBE = 16 * 1024;
+/** From this many UIDs on, metadata is read by UID range rather than by UID list. */
+const RANGE_QUERY_MIN = 64;
+
+/** Offset just past the empty line ending the header (CRLF CRLF, or LF LF), or -1. */
+function headerEnd(b: Uint8Array): number {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  if (buf[0] === 0x0d && buf[1] === 0x0a) return 2; // no header fields at all
+  const crlf = buf.indexOf('\r\n\r\n');
+  const lf = buf.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
+}
 
 const toFolder = (f: Folder): ImapFolder => ({ id: f.id, name: f.name, specialUse: f.specialUse, uidValidity: f.uidValidity, uidNext: f.uidNext, highestModseq: f.highestModseq });
 const toMessage = (m: StoredMessage): ImapMessage => ({ uid: m.uid, size: m.size, internalDate: m.internalDate, flags: m.flags, modseq: m.modseq });
@@ -30,7 +49,25 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export class StoreImapAccount implements ImapAccount {
-  constructor(private readonly store: Store, private readonly mailboxId: number, readonly user: string) {}
+  readonly #blobs = new BlobLocator();
+
+  constructor(private readonly store: Store, private readonly mailboxId: number, readonly user: string,
+    private readonly headers = new HeaderCache()) {}
+
+  /** Metadata for the protocol, remembering where each message's bytes are. */
+  #meta(folderId: number, rows: readonly StoredMessage[]): ImapMessage[] {
+    for (const r of rows) this.#blobs.remember(folderId, r.uid, r.blobId);
+    return rows.map(toMessage);
+  }
+
+  async #blobOf(folderId: number, uid: number): Promise<string> {
+    const known = this.#blobs.find(folderId, uid);
+    if (known) return known;
+    const [m] = await this.store.mailboxes.getMessages(folderId, [uid]);
+    if (!m) throw new ImapBackendError('NONEXISTENT', `message ${uid} was expunged`);
+    this.#blobs.remember(folderId, uid, m.blobId);
+    return m.blobId;
+  }
 
   async isReadOnly(): Promise<boolean> {
     const m = await this.store.accounts.getMailboxById(this.mailboxId);
@@ -97,14 +134,38 @@ export class StoreImapAccount implements ImapAccount {
   }
 
   async messages(folderId: number, uids?: readonly number[]): Promise<ImapMessage[]> {
-    const rows = uids ? await this.store.mailboxes.getMessages(folderId, uids) : await this.store.mailboxes.listMessages(folderId);
-    return rows.map(toMessage);
+    if (!uids) return this.#meta(folderId, await this.store.mailboxes.listMessages(folderId));
+    if (uids.length < RANGE_QUERY_MIN) return this.#meta(folderId, await this.store.mailboxes.getMessages(folderId, uids));
+    // Many UIDs (ascending, from a sequence set): one range scan on (folder, uid) instead of
+    // long IN lists; UIDs are unique, so the range holds at most max − min + 1 messages.
+    const first = uids[0]!;
+    const last = uids[uids.length - 1]!;
+    const wanted = new Set(uids);
+    const rows = await this.store.mailboxes.listMessages(folderId, { afterUid: first - 1, limit: last - first + 1 });
+    return this.#meta(folderId, rows.filter((m) => m.uid <= last && wanted.has(m.uid)));
   }
 
   async read(folderId: number, uid: number): Promise<Uint8Array> {
-    const [m] = await this.store.mailboxes.getMessages(folderId, [uid]);
-    if (!m) throw new ImapBackendError('NONEXISTENT', `message ${uid} was expunged`);
-    return mapped(() => this.store.blobs.get(m.blobId));
+    const blobId = await this.#blobOf(folderId, uid);
+    return mapped(() => this.store.blobs.get(blobId));
+  }
+
+  async readHeader(folderId: number, uid: number): Promise<Uint8Array> {
+    const blobId = await this.#blobOf(folderId, uid);
+    const cached = this.headers.get(blobId);
+    if (cached) return cached;
+    const head = await mapped(() => this.store.blobs.head(blobId, HEADER_PROBE));
+    const end = headerEnd(head);
+    if (end < 0) {
+      if (head.length < HEADER_PROBE) return head;
+      const whole = await mapped(() => this.store.blobs.get(blobId));
+      const wholeEnd = headerEnd(whole);
+      return wholeEnd < 0 ? whole : Uint8Array.from(whole.subarray(0, wholeEnd));
+    }
+    // A copy of the header alone: a slice would keep the whole read buffer alive.
+    const header = Uint8Array.from(head.subarray(0, end));
+    this.headers.set(blobId, header);
+    return header;
   }
 
   async append(folderId: number, bytes: Uint8Array, flags: readonly string[], internalDate: Date): Promise<{ uidValidity: number; uid: number }> {
@@ -118,7 +179,7 @@ export class StoreImapAccount implements ImapAccount {
   async storeFlags(folderId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince?: number): Promise<{ changed: ImapMessage[]; modified: number[] }> {
     await this.#writable();
     const r = await mapped(() => this.store.mailboxes.storeFlags(folderId, uids, op, flags, unchangedSince === undefined ? {} : { unchangedSince }));
-    return { changed: r.changed.map(toMessage), modified: r.modified };
+    return { changed: this.#meta(folderId, r.changed), modified: r.modified };
   }
 
   async expunge(folderId: number, uids?: readonly number[]): Promise<number[]> {
@@ -134,7 +195,7 @@ export class StoreImapAccount implements ImapAccount {
 
   async changesSince(folderId: number, modseq: number): Promise<ImapChanges> {
     const c = await this.store.mailboxes.changesSince(folderId, modseq);
-    return { folder: toFolder(c.folder), changed: c.changed.map(toMessage), expunged: c.expunged };
+    return { folder: toFolder(c.folder), changed: this.#meta(folderId, c.changed), expunged: c.expunged };
   }
 
   async quota(): Promise<{ usedBytes: number; limitBytes: number }> {
@@ -145,6 +206,7 @@ export class StoreImapAccount implements ImapAccount {
 
 /** The IMAP backend of a provider. */
 export function imapBackend(store: Store, logger: Logger): ImapBackend {
+  const headers = new HeaderCache();
   return {
     async authenticate(user, password, info) {
       const r = await checkLogin(store, user, password);
@@ -153,7 +215,7 @@ export function imapBackend(store: Store, logger: Logger): ImapBackend {
         return { ok: false, code: 'AUTHENTICATIONFAILED', message: 'Invalid credentials / credenziali non valide' };
       }
       await ensureSpecialFolders(store, r.mailbox.id);
-      return { ok: true, account: new StoreImapAccount(store, r.mailbox.id, r.mailbox.address) };
+      return { ok: true, account: new StoreImapAccount(store, r.mailbox.id, r.mailbox.address, headers) };
     },
   };
 }

@@ -99,6 +99,28 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async head(id: string, maxBytes: number): Promise<Uint8Array> {
+    let h;
+    try {
+      h = await open(this.pathOf(id), 'r');
+    } catch (err) {
+      if (isNotFound(err)) throw new StoreError('BLOB_NOT_FOUND', `no blob ${id}`);
+      throw err;
+    }
+    try {
+      const buf = Buffer.allocUnsafe(Math.max(0, maxBytes));
+      let n = 0;
+      while (n < buf.length) {
+        const { bytesRead } = await h.read(buf, n, buf.length - n, n);
+        if (bytesRead === 0) break;
+        n += bytesRead;
+      }
+      return buf.subarray(0, n);
+    } finally {
+      await h.close();
+    }
+  }
+
   async has(id: string): Promise<boolean> {
     if (!BLOB_ID.test(id)) return false;
     try {

@@ -28,6 +28,9 @@ class GuardedBlobs implements BlobStore {
   get(id: string): Promise<Uint8Array> {
     return this.fs.get(id);
   }
+  head(id: string, maxBytes: number): Promise<Uint8Array> {
+    return this.fs.head(id, maxBytes);
+  }
   has(id: string): Promise<boolean> {
     return this.fs.has(id);
   }

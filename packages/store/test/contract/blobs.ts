@@ -18,6 +18,11 @@ export function blobsContract(make: MakeTarget): void {
     assert.deepEqual(await readFile(file), whole);
     assert.ok(Buffer.from(await s.blobs.get(ref.id)).equals(whole));
     assert.equal(await s.blobs.has(ref.id), true);
+    // head: the first bytes only, or all of them when fewer.
+    assert.deepEqual(Buffer.from(await s.blobs.head(ref.id, 5)), whole.subarray(0, 5));
+    assert.deepEqual(Buffer.from(await s.blobs.head(ref.id, 1000)), whole);
+    assert.equal((await s.blobs.head(ref.id, 0)).length, 0);
+    assert.equal(await codeOf(s.blobs.head('0'.repeat(64), 10)), 'BLOB_NOT_FOUND');
     // No temporary file is left next to it.
     assert.deepEqual(await readdir(join(file, '..')), [ref.id]);
 

@@ -12,6 +12,13 @@ export function needsBytes(item: FetchItem): boolean {
   return !['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'UID', 'MODSEQ'].includes(item.type);
 }
 
+/** Items answered from the header alone (RFC 3501 §6.4.5: ENVELOPE and the top-level header sections). */
+export function needsOnlyHeader(item: FetchItem): boolean {
+  if (item.type === 'ENVELOPE' || item.type === 'RFC822.HEADER') return true;
+  return item.type === 'BODY[]' && item.section.part.length === 0 && item.section.text !== undefined
+    && item.section.text.startsWith('HEADER') && !item.partial;
+}
+
 /** Items that set \Seen when the folder is writable (RFC 3501 §6.4.5). */
 export function setsSeen(item: FetchItem): boolean {
   return (item.type === 'BODY[]' || item.type === 'BINARY') ? !item.peek : item.type === 'RFC822' || item.type === 'RFC822.TEXT';
