@@ -8,6 +8,7 @@
  *   npm run bench:imap                       (10,000 messages, 20 s of mixed load)
  *   npm run bench:imap -- --quick            (2,000 messages, 5 s)
  *   options: --messages N  --seconds S  --clients C  --seed N  --pg (Recapito on PostgreSQL too)  --json
+ *            --access-workers N (Recapito serves IMAP from N worker processes)
  */
 import { cpus } from 'node:os';
 import { expected, fetchBodies, fetchFlags, load, loginSelect, type FetchResult } from './measure.ts';
@@ -96,7 +97,8 @@ const header = {
 progress(`  ${(exp.total / 1e6).toFixed(1)} MB in all, ${header.over1MB} messages over 1 MB`);
 
 const results: ServerResult[] = [];
-results.push(await measure(() => startRecapito(), 'Recapito (SQLite)'));
+const WORKERS = option('--access-workers', 0);
+results.push(await measure(() => startRecapito(undefined, WORKERS), WORKERS ? `Recapito (SQLite, ${WORKERS} access workers)` : 'Recapito (SQLite)'));
 if (flag('--pg')) results.push(await measure(() => startRecapito(`${PG}?schema=bench_imap_${Date.now().toString(36)}`), 'Recapito (PostgreSQL)'));
 results.push(await measure(() => startDovecotServer(), 'Dovecot'));
 

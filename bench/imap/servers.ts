@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, run } from '../../apps/recapito/test/support/two-providers.ts';
-import { startDovecot } from '../../apps/recapito/test/interop/dovecot.ts';
+import { descendants, startDovecot } from '../../apps/recapito/test/interop/dovecot.ts';
 import type { Endpoint } from './client.ts';
 import { DOMAIN, USER } from './generate.ts';
 import { vmHwm } from './memory.ts';
@@ -38,7 +38,7 @@ async function cli(...args: string[]): Promise<void> {
 }
 
 /** `recapito serve` in its own process with only the IMAPS listener; `db` a PostgreSQL URL. */
-export async function startRecapito(db?: string): Promise<BenchServer> {
+export async function startRecapito(db?: string, accessWorkers = 0): Promise<BenchServer> {
   const dir = await mkdtemp(join(tmpdir(), 'recapito-bench-imap-'));
   const data = join(dir, 'data');
   const passwordFile = join(dir, 'password.txt');
@@ -52,7 +52,7 @@ export async function startRecapito(db?: string): Promise<BenchServer> {
   // RECAPITO_BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=prof": extra Node options for the server process.
   const nodeArgs = (process.env['RECAPITO_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--data', data, '--submission-port', '0', '--starttls-port', '0', '--smtp-port', '0',
-    '--imap-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--imaps-port', String(port), '--json'], { stdio: ['ignore', 'pipe', log] });
+    '--imap-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--imaps-port', String(port), '--access-workers', String(accessWorkers), '--json'], { stdio: ['ignore', 'pipe', log] });
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
@@ -68,7 +68,7 @@ export async function startRecapito(db?: string): Promise<BenchServer> {
     name: db ? 'Recapito (PostgreSQL)' : 'Recapito',
     endpoint: { host: '127.0.0.1', port, caFile: join(dir, 'ca', 'ca.pem') },
     user: USER, password: PASSWORD,
-    pids: async () => (child.exitCode === null ? [pid] : []),
+    pids: async () => (child.exitCode === null ? descendants(pid) : []),
     hwm: () => vmHwm(pid),
     async stop() {
       const crashed = child.exitCode !== null ? [`recapito serve had exited (code ${child.exitCode}) before the end`] : [];

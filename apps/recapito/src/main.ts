@@ -18,6 +18,8 @@ import { registerMailboxList } from './commands/mailbox-list.ts';
 import { registerMailboxExport } from './commands/mailbox-export.ts';
 import { registerIndex } from './commands/index-cmd.ts';
 import { registerLog } from './commands/log.ts';
+import { ACCESS_WORKER_ENV } from './lib/access-workers.ts';
+import { runAccessWorker } from './lib/access-worker-main.ts';
 
 export function program(): Command {
   const root = new Command('recapito')
@@ -48,6 +50,9 @@ export function program(): Command {
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // An access worker forked by `serve --access-workers` (lib/access-workers.ts).
+  const worker = process.env[ACCESS_WORKER_ENV];
+  if (worker) return runAccessWorker(worker);
   const cli = program();
   let exit: number = EXIT.ok;
   cli.hook('postAction', (_this, action) => {

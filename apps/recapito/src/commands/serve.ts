@@ -8,7 +8,7 @@ import { startServer } from '../lib/server.ts';
 import { stderrLogger } from '../lib/logger.ts';
 import { systemClock } from '../lib/system-clock.ts';
 
-interface ServeFlags { data: string; bind?: string; db?: string; submissionPort?: string; starttlsPort?: string; smtpPort?: string; imapPort?: string; imapsPort?: string; pop3Port?: string; pop3sPort?: string; json?: boolean }
+interface ServeFlags { data: string; bind?: string; db?: string; submissionPort?: string; starttlsPort?: string; smtpPort?: string; imapPort?: string; imapsPort?: string; pop3Port?: string; pop3sPort?: string; accessWorkers?: string; json?: boolean }
 
 function portFlag(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -30,12 +30,14 @@ export function registerServe(root: Command): void {
     .option('--imaps-port <n>', 'IMAP with implicit TLS (default 993; 0 disables)')
     .option('--pop3-port <n>', 'POP3 with STLS (default 110; 0 disables)')
     .option('--pop3s-port <n>', 'POP3 with implicit TLS (default 995; 0 disables)')
+    .option('--access-workers <n>', 'serve IMAP and POP3 from n worker processes sharing the ports (default 0: this process)')
     .option('--json', 'print the listeners as one JSON line')
     .addHelpText('after', `
 Examples:
   recapito serve --data ./data
   recapito serve --data ./data --bind 0.0.0.0 --submission-port 10465 --starttls-port 0 --smtp-port 10025
-  recapito serve --data ./data --imaps-port 10993 --pop3s-port 10995 --imap-port 0 --pop3-port 0`)
+  recapito serve --data ./data --imaps-port 10993 --pop3s-port 10995 --imap-port 0 --pop3-port 0
+  recapito serve --data ./data --access-workers 4       # IMAP and POP3 on 4 more CPUs`)
     .action(async (flags: ServeFlags, cmd: Command) => {
       cmd.setOptionValue('exit', await runServe(flags));
     });
@@ -51,8 +53,10 @@ async function runServe(flags: ServeFlags): Promise<number> {
     pop3: portFlag('pop3-port', flags.pop3Port),
     pop3s: portFlag('pop3s-port', flags.pop3sPort),
   }).filter(([, v]) => v !== undefined));
+  const workers = flags.accessWorkers === undefined ? 0 : Number(flags.accessWorkers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError('USAGE', `--access-workers: "${flags.accessWorkers}" is not a number of processes from 0 to 64`);
   const server = await startServer({
-    dataDir: flags.data, clock: systemClock, logger: stderrLogger, ports,
+    dataDir: flags.data, clock: systemClock, logger: stderrLogger, ports, accessWorkers: workers,
     ...(flags.bind ? { bind: flags.bind } : {}), ...(flags.db ? { db: flags.db } : {}),
   });
   if (flags.json) process.stdout.write(JSON.stringify({ domain: server.config.domain, listeners: server.listeners }) + '\n');

@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@recapito/core';
-import { imapBackend, pop3Backend, Provider, type Logger } from '@recapito/provider';
-import { createImapListener } from '@recapito/imap';
-import { createPop3Listener } from '@recapito/pop3';
+import { Provider, type Logger } from '@recapito/provider';
+import { accessListeners, listenAll } from './access.ts';
+import { forkAccessWorkers } from './access-workers.ts';
 import { openStore, type Store } from '@recapito/store';
 import { createSmtpListener } from '@recapito/smtp';
 import { dataPath, readConfig, type Config, type Ports } from './config.ts';
@@ -21,6 +21,8 @@ export interface ServerOptions {
   readonly ports?: Partial<Ports>;
   readonly db?: string;
   readonly runner?: { idleMs?: number; leaseMs?: number };
+  /** IMAP and POP3 in this many worker processes (0: in this process). */
+  readonly accessWorkers?: number;
 }
 
 export interface RunningServer {
@@ -47,23 +49,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const tls = { key: await readFile(join(opts.dataDir, 'tls', 'key.pem'), 'utf8'), cert: await readFile(join(opts.dataDir, 'tls', 'cert.pem'), 'utf8') };
   const common = { tls, hostname: config.hostname, maxMessageBytes: config.maxMessageBytes, maxRecipients: 1000, logger: opts.logger };
-  const access = { tls, hostname: config.hostname, logger: opts.logger, clock: opts.clock, maxMessageBytes: config.maxMessageBytes };
-  const imap = imapBackend(store, opts.logger);
-  const pop3 = pop3Backend(store, opts.logger);
-  const specs = [
+  const smtp = [
     { name: 'submission (implicit TLS)', port: ports.submission, listener: createSmtpListener({ ...common, mode: 'submission-tls', backend: provider.submission }) },
     { name: 'submission (STARTTLS)', port: ports.starttls, listener: createSmtpListener({ ...common, mode: 'submission-starttls', backend: provider.submission }) },
     { name: 'smtp (inter-provider, STARTTLS)', port: ports.smtp, listener: createSmtpListener({ ...common, mode: 'inbound', backend: provider.inbound }) },
-    { name: 'imap (STARTTLS)', port: ports.imap, listener: createImapListener({ ...access, mode: 'imap-starttls', backend: imap }) },
-    { name: 'imaps (implicit TLS)', port: ports.imaps, listener: createImapListener({ ...access, mode: 'imaps', backend: imap }) },
-    { name: 'pop3 (STLS)', port: ports.pop3, listener: createPop3Listener({ ...access, mode: 'pop3-stls', backend: pop3 }) },
-    { name: 'pop3s (implicit TLS)', port: ports.pop3s, listener: createPop3Listener({ ...access, mode: 'pop3s', backend: pop3 }) },
   ].filter((s) => s.port !== 0);
-  const listeners: RunningServer['listeners'] = [];
+  const workers = opts.accessWorkers ?? 0;
+  const specs = [...smtp, ...(workers > 0 ? [] : await accessListeners(store, config, opts.dataDir, ports, opts.logger, opts.clock))];
+  let listeners: RunningServer['listeners'];
+  let pool: { stop(): Promise<void> } | undefined;
   try {
-    for (const s of specs) {
-      const { port } = await s.listener.listen(s.port, bind);
-      listeners.push({ name: s.name, address: bind, port });
+    listeners = await listenAll(specs, bind);
+    if (workers > 0) {
+      pool = await forkAccessWorkers(workers, { dataDir: opts.dataDir, ...(url ? { db: url } : {}), bind, ports }, opts.logger);
+      for (const [name, port] of [['imap (STARTTLS)', ports.imap], ['imaps (implicit TLS)', ports.imaps], ['pop3 (STLS)', ports.pop3], ['pop3s (implicit TLS)', ports.pop3s]] as const) {
+        if (port !== 0) listeners.push({ name: `${name}, ${workers} workers`, address: bind, port });
+      }
     }
   } catch (err) {
     await Promise.all(specs.map((s) => s.listener.close().catch(() => {})));
@@ -78,7 +79,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (stopped) return;
       stopped = true;
       // Drain: no new connections, sessions in DATA finish; then the runner, then the store.
-      await Promise.all(specs.map((s) => s.listener.close()));
+      await Promise.all([...specs.map((s) => s.listener.close()), pool?.stop()]);
       await provider.stop();
       await store.close();
     },

@@ -153,7 +153,8 @@ function greeting(port: number): Promise<boolean> {
   });
 }
 
-async function descendants(root: number): Promise<number[]> {
+/** A process and all its descendants, read from /proc (for memory sampling). */
+export async function descendants(root: number): Promise<number[]> {
   const parent = new Map<number, number>();
   for (const name of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(name)) continue;
