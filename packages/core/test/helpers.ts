@@ -27,10 +27,16 @@ export async function testProvider(domain = 'pec.alfa.test', opts: { digest?: Di
   };
 }
 
+/** Temporary folders to remove at the end of the test process (one exit listener for all). */
+const tempDirs: string[] = [];
+process.once('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 /** A temporary folder removed at the end of the test process. */
 export function tempDir(prefix = 'recapito-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 

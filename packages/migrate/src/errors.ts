@@ -1,0 +1,52 @@
+/**
+ * Errors of the migration groundwork. Every code carries a one-line meaning that also says what
+ * to do, because these texts reach administrators running `recapito migrate` from a terminal.
+ * Messages never echo a value that might be a secret (a URL with a password, a credentials cell).
+ */
+import { RecapitoError } from '@recapito/core';
+
+/** Migration codes, each with what it means and what to do. */
+export const MIGRATE_ERRORS = {
+  URL_INVALID: 'The mailbox URL is malformed; write it as imaps://user@host:port or imap://user@host:port.',
+  URL_SCHEME_UNSUPPORTED: 'Only imaps:// (TLS from the start, port 993) and imap:// (STARTTLS, port 143) are supported; change the scheme.',
+  URL_HAS_PASSWORD: 'The URL contains a password, which would be visible in the process list and shell history; remove ":password" and give it through a password file or an environment variable.',
+  URL_HAS_PATH: 'The URL has a path, query or fragment; name only the mailbox (imaps://user@host:port) and choose folders with include/exclude rules.',
+  URL_NO_USER: 'The URL names no user; write the login before the host (imaps://user@host), percent-encoding is optional for "@".',
+  URL_BAD_HOST: 'The host is not a valid name, IPv4 or bracketed IPv6 address; check the part after the last "@".',
+  URL_BAD_PORT: 'The port must be a number from 1 to 65535; omit it to use the default (993 for imaps, 143 for imap).',
+  FOLDER_RULE_INVALID: 'A folder rule is invalid; use include or exclude with a non-empty pattern of folder names, "*" and "%", without control characters.',
+  FOLDER_OPTIONS_INVALID: 'The folder mapping options are invalid (empty delimiter, bad prefix or destination folder name); correct them.',
+  BATCH_FILE_INVALID: 'The batch file cannot be read as CSV (header missing or unknown columns, unterminated quotes); fix the file and run again.',
+  BATCH_ROW_INVALID: 'A row of the batch file is invalid; fix the cell named in the message and run again.',
+  BATCH_CREDENTIALS_INVALID: 'A credentials cell must be env:NAME or a file path (starting with /, ./, ../, ~/ or a drive letter), never a password; put the password in a file or an environment variable.',
+  BATCH_OPTION_INVALID: 'An option is unknown or malformed; use key=value pairs separated by ";" with the keys include, exclude, mark, under, source-prefix, dest-prefix.',
+  BATCH_DUPLICATE_SOURCE: 'The same source mailbox appears on more than one row; keep one row per source mailbox.',
+} as const;
+
+/** One of {@link MIGRATE_ERRORS}. */
+export type MigrateErrorCode = keyof typeof MIGRATE_ERRORS;
+
+/** Thrown by the parsers for invalid input; `code` is one of {@link MIGRATE_ERRORS}. */
+export class MigrateError extends RecapitoError {
+  declare readonly code: MigrateErrorCode;
+  /** `detail` says where or what, appended to the code's meaning. */
+  constructor(code: MigrateErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(code, detail ? `${MIGRATE_ERRORS[code]} (${detail})` : MIGRATE_ERRORS[code], options);
+    this.name = 'MigrateError';
+  }
+}
+
+const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f);
+
+/** True for C0 controls, DEL and C1 controls: never valid in names, logins or references. */
+export function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (isControl(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/** `s` with every control character (as in {@link hasControl}) replaced by `by`. */
+export function replaceControls(s: string, by: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += isControl(s.charCodeAt(i)) ? by : s[i];
+  return out;
+}
