@@ -10,6 +10,7 @@ import { STORE_ERRORS } from '@recapito/store';
 import { SMTP_ERRORS } from '@recapito/smtp';
 import { POP3_ERRORS } from '@recapito/pop3';
 import { IMAP_RESPONSE_CODES } from '@recapito/imap';
+import { MIGRATE_ERRORS } from '@recapito/migrate';
 import { CLI_ERRORS } from './cli-error.ts';
 
 const SECTIONS: [string, string, Readonly<Record<string, string>>][] = [
@@ -25,6 +26,7 @@ const SECTIONS: [string, string, Readonly<Record<string, string>>][] = [
   ['SMTP', 'Outbound SMTP between providers (`packages/smtp`); listeners answer with RFC 3463 codes.', SMTP_ERRORS],
   ['POP3', 'Replies of the POP3 listener (`packages/pop3`), with RFC 2449 / RFC 3206 response codes.', POP3_ERRORS],
   ['IMAP', 'Response codes of the IMAP listener (`packages/imap`) in `NO`/`BAD` replies; texts are English and Italian.', IMAP_RESPONSE_CODES],
+  ['Migration', 'Endpoint URLs, folder rules and batch files of the migration engine (`packages/migrate`).', MIGRATE_ERRORS],
   ['Command line', 'Exit codes: 0 success, 1 inputs checked and found wanting, 2 usage error, 3 runtime failure.', CLI_ERRORS],
 ];
 
