@@ -56,8 +56,12 @@ test('IMAPS and POP3S return the stored bytes, and the envelope still verifies',
   assert.equal(exported.code, 0);
 });
 
-test('switching a mailbox read-only affects an IMAP session already open; POP3 DELE is refused', async () => {
-  const child = spawn('python3', [SCRIPT, 'imap-hold', '127.0.0.1', String(lab.beta.ports.imaps), lab.ca, USER, lab.passwordFile, lab.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Runs a client mode that logs in, prints "ready" and waits: `between` runs then (e.g. a CLI
+ * command), and the client goes on. Returns the client's JSON answers.
+ */
+async function held<T>(mode: string, port: number, between: () => Promise<void>): Promise<T> {
+  const child = spawn('python3', [SCRIPT, mode, '127.0.0.1', String(port), lab.ca, USER, lab.passwordFile, lab.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d));
@@ -67,11 +71,19 @@ test('switching a mailbox read-only affects an IMAP session already open; POP3 D
   }));
   const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   await ready;
-  const set = await cliOut('mailbox', 'set', USER, '--data', lab.beta.data, '--read-only');
-  assert.equal(set.code, 0);
+  await between();
   child.stdin.end('go\n');
   assert.equal(await closed, 0, stderr);
-  const answers = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { store: [string, string]; fetch: [string, number]; append: [string, string]; signalled: boolean };
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as T;
+}
+
+const readOnly = async (on: boolean): Promise<void> => {
+  assert.equal((await cliOut('mailbox', 'set', USER, '--data', lab.beta.data, on ? '--read-only' : '--read-write')).code, 0);
+};
+
+test('switching a mailbox read-only affects IMAP and POP3 sessions already open', async () => {
+  const answers = await held<{ store: [string, string]; fetch: [string, number]; append: [string, string]; signalled: boolean }>(
+    'imap-hold', lab.beta.ports.imaps, () => readOnly(true));
   assert.equal(answers.store[0], 'NO');
   assert.match(String(answers.store[1]), /read-only/);
   assert.equal(answers.signalled, true, 'the READ-ONLY response code was sent');
@@ -82,10 +94,16 @@ test('switching a mailbox read-only affects an IMAP session already open; POP3 D
 
   const dele = await client('pop3-dele', lab.beta.ports.pop3s, lab.dir);
   assert.equal(dele.code, 0, dele.stderr);
-  assert.match(JSON.parse(dele.stdout).dele, /^-ERR/);
+  assert.match(JSON.parse(dele.stdout).dele, /^-ERR \[SYS\/PERM\]/);
   assert.equal((await lab.messages(lab.beta, USER)).length, 1, 'nothing deleted');
 
-  await cliOut('mailbox', 'set', USER, '--data', lab.beta.data, '--read-write');
+  await readOnly(false);
+  // A POP3 session opened while writable, switched read-only before its DELE.
+  const pop = await held<{ dele: string; quit: string }>('pop3-hold', lab.beta.ports.pop3s, () => readOnly(true));
+  assert.match(pop.dele, /^-ERR \[SYS\/PERM\]/);
+  assert.equal((await lab.messages(lab.beta, USER)).length, 1, 'still nothing deleted');
+
+  await readOnly(false);
   const dele2 = await client('pop3-dele', lab.beta.ports.pop3s, lab.dir);
   assert.match(JSON.parse(dele2.stdout).dele, /^\+OK/);
   assert.equal((await lab.messages(lab.beta, USER)).length, 0, 'deleted at QUIT once writable');

@@ -17,6 +17,11 @@ export interface Pop3Message {
 export interface Pop3Maildrop {
   /** When true DELE is refused with `-ERR [SYS/PERM]` while reading works. */
   readonly readOnly: boolean;
+  /**
+   * When present, asked at every DELE instead of `readOnly`, so that switching a mailbox
+   * read-only takes effect on sessions already open.
+   */
+  isReadOnly?(): Promise<boolean>;
   /** The messages, a snapshot taken at login (RFC 1939 §4: numbers are fixed for the session). */
   list(): Promise<readonly Pop3Message[]>;
   /** The exact stored bytes of a message, CRLF line ends. */

@@ -6,6 +6,7 @@ usage: mail_access.py MODE HOST PORT CAFILE USER PASSWORD_FILE OUTDIR
   imap-hold:  login, SELECT INBOX, print "ready", wait for a line on stdin, then try
               STORE +FLAGS \\Seen, FETCH 1 BODY[], APPEND; prints the answers as JSON.
   pop3-dele:  login, DELE 1, QUIT; prints the answers as JSON.
+  pop3-hold:  login, print "ready", wait for a line on stdin, then DELE 1, QUIT (as JSON).
 """
 import imaplib
 import json
@@ -67,6 +68,19 @@ elif mode == "imap-hold":
     out["append"] = [typ, text(data[-1]) if data else ""]
     c.untagged_responses.pop("READ-ONLY", None)
     c.logout()
+    print(json.dumps(out))
+elif mode == "pop3-hold":
+    p = poplib.POP3_SSL(host, port, context=ctx, timeout=30)
+    p.user(user)
+    p.pass_(password)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    out = {}
+    try:
+        out["dele"] = text(p.dele(1))
+    except poplib.error_proto as e:
+        out["dele"] = text(e.args[0])
+    out["quit"] = text(p.quit())
     print(json.dumps(out))
 elif mode == "pop3-dele":
     p = poplib.POP3_SSL(host, port, context=ctx, timeout=30)

@@ -9,7 +9,8 @@ export const dele: Command = {
     const found = drop.lookup(arg);
     if (!found.ok) return ctx.err(found.code);
     // RFC 3206 §4: a lasting condition of the maildrop is [SYS/PERM].
-    if (drop.maildrop.readOnly) return ctx.err('POP3_READ_ONLY');
+    const readOnly = drop.maildrop.isReadOnly ? await drop.maildrop.isReadOnly() : drop.maildrop.readOnly;
+    if (readOnly) return ctx.err('POP3_READ_ONLY');
     drop.mark(found.n);
     await ctx.ok(`message ${found.n} deleted`);
   },

@@ -25,6 +25,10 @@ export function pop3Backend(store: Store, logger: Logger): Pop3Backend {
       const byUidl = new Map<string, { uid: number; blobId: string }>();
       const maildrop: Pop3Maildrop = {
         readOnly: mailbox.readOnly,
+        async isReadOnly() {
+          const now = await store.accounts.getMailboxById(mailbox.id);
+          return !now || now.readOnly || now.ceasedAt !== null;
+        },
         async list() {
           const rows = await store.mailboxes.listMessages(inbox.id);
           const out: Pop3Message[] = [];
