@@ -21,12 +21,19 @@ export const MIGRATE_ERRORS = {
   BATCH_CREDENTIALS_INVALID: 'A credentials cell must be env:NAME or a file path (starting with /, ./, ../, ~/ or a drive letter), never a password; put the password in a file or an environment variable.',
   BATCH_OPTION_INVALID: 'An option is unknown or malformed; use key=value pairs separated by ";" with the keys include, exclude, mark, under, source-prefix, dest-prefix.',
   BATCH_DUPLICATE_SOURCE: 'The same source mailbox appears on more than one row; keep one row per source mailbox.',
+  AUTH_FAILED: 'The server refused the login; check the user name and the password (file or environment variable) of this mailbox.',
+  CONNECT_FAILED: 'The IMAP server cannot be reached; check host, port and scheme (imaps:// for port 993, imap:// for 143) and the firewall.',
+  TLS_FAILED: 'The TLS connection failed (certificate not trusted, wrong name or handshake error); give the CA certificate, fix the host name, or accept self-signed certificates explicitly.',
+  CONNECTION_LOST: 'The connection to the IMAP server was lost; run again, the migration resumes where it stopped.',
+  IMAP_COMMAND_FAILED: 'The IMAP server refused a command; read the server answer in the message and fix the folder or the account.',
+  MESSAGE_NOT_FOUND: 'The message is no longer in the source folder (expunged meanwhile); run again to resynchronise.',
+  OVER_QUOTA: 'The destination mailbox is full; raise its quota or free space, then run again.',
 } as const;
 
 /** One of {@link MIGRATE_ERRORS}. */
 export type MigrateErrorCode = keyof typeof MIGRATE_ERRORS;
 
-/** Thrown by the parsers for invalid input; `code` is one of {@link MIGRATE_ERRORS}. */
+/** Thrown for invalid input and failed IMAP operations; `code` is one of {@link MIGRATE_ERRORS}. */
 export class MigrateError extends RecapitoError {
   declare readonly code: MigrateErrorCode;
   /** `detail` says where or what, appended to the code's meaning. */
