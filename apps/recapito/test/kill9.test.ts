@@ -29,15 +29,18 @@ after(async () => {
 });
 
 function serve(p: Peer): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', p.data, '--submission-port', String(p.ports.submission), '--starttls-port', '0', '--smtp-port', String(p.ports.smtp), '--imap-port', '0', '--imaps-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', p.data, '--submission-port', String(p.ports.submission), '--starttls-port', '0', '--smtp-port', String(p.ports.smtp), '--imap-port', '0', '--imaps-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.set(p, child);
+  // The last lines of the server's log, to say why a start failed.
+  let tail = '';
+  child.stderr!.on('data', (d) => (tail = (tail + String(d)).slice(-2000)));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
       if (out.includes('\n')) resolve(child);
     });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code} before listening`)));
+    child.on('exit', (code) => reject(new Error(`serve exited ${code} before listening: ${tail}`)));
   });
 }
 

@@ -18,6 +18,7 @@ export const STORE_ERRORS = {
   OUTBOX_NOT_FOUND: 'No outbox entry has this id.',
   TRANSACTION_EXISTS: 'A PEC transaction with this message identifier already exists.',
   TRANSACTION_NOT_FOUND: 'No PEC transaction (or no such recipient in it) has this identifier.',
+  MIGRATION_NOT_FOUND: 'No migration job has this id, or the job has no entry for this source message.',
   INVALID_INPUT: 'An argument is malformed (address without a domain, invalid date, bad name).',
   STORE_CONFIG_INVALID: 'The store options are invalid (unsupported URL scheme, bad schema name).',
   STORE_UNAVAILABLE: 'The database cannot be opened or reached.',

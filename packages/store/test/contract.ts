@@ -12,6 +12,7 @@ import { recordsContract } from './contract/records.ts';
 import { logContract } from './contract/log.ts';
 import { blobsContract } from './contract/blobs.ts';
 import { storeContract } from './contract/store.ts';
+import { migrationMapsContract } from './contract/migration-maps.ts';
 
 /** Registers the whole suite under `name`. */
 export function runContract(name: string, make: MakeTarget): void {
@@ -24,5 +25,6 @@ export function runContract(name: string, make: MakeTarget): void {
     describe('message log', () => logContract(make));
     describe('blobs', () => blobsContract(make));
     describe('store', () => storeContract(make));
+    describe('migration maps', () => migrationMapsContract(make));
   });
 }

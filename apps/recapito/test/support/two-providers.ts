@@ -18,15 +18,21 @@ import { OffsetClock } from '../../src/lib/system-clock.ts';
 export const PASSWORD = 'Prova.Pec-2026';
 const SUBMIT_PY = fileURLToPath(new URL('./smtp_submit.py', import.meta.url));
 
+/**
+ * A port free now, chosen below Linux's ephemeral range (32768–60999). A test that stops and
+ * restarts a server on its port (kill -9 tests) must not find it taken meanwhile by another
+ * test's outgoing connection or port-0 listener, which the kernel takes from that range.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 const BIN = fileURLToPath(new URL('../../bin/recapito.js', import.meta.url));

@@ -150,6 +150,33 @@ export interface ProvidersTable {
   route: string | null;
 }
 
+/** Mailbox migration jobs (idempotent by key). */
+export interface MigrationJobsTable {
+  id: Generated<number>;
+  key: string;
+  source: string;
+  destination: string;
+  created_at: number;
+}
+
+/** The identity map of a migration job, keyed by (job, source folder, UIDVALIDITY, UID). */
+export interface MigrationMapTable {
+  job_id: number;
+  source_folder: string;
+  source_uid_validity: number;
+  source_uid: number;
+  dest_folder: string;
+  dest_uid_validity: number | null;
+  dest_uid: number | null;
+  message_id: string | null;
+  size: number;
+  sha256: string;
+  /** 'copied' | 'verified' | 'failed'. */
+  state: string;
+  error: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   domains: DomainsTable;
   mailboxes: MailboxesTable;
@@ -166,6 +193,8 @@ export interface Database {
   message_log_addresses: MessageLogAddressesTable;
   message_log_head: MessageLogHeadTable;
   providers: ProvidersTable;
+  migration_jobs: MigrationJobsTable;
+  migration_map: MigrationMapTable;
 }
 
 /** The query builder every port works with: the store's pool or an open transaction. */

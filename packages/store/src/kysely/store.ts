@@ -8,6 +8,7 @@ import type { Ctx } from './context.ts';
 import { KyselyIndexStore } from './index-store.ts';
 import { KyselyMailboxes } from './mailboxes.ts';
 import { KyselyMessageLog } from './message-log.ts';
+import { KyselyMigrationMaps } from './migration-maps.ts';
 import { KyselyOutbox } from './outbox.ts';
 import { KyselyQueue } from './queue.ts';
 import { KyselyReceived } from './received.ts';
@@ -54,6 +55,7 @@ function ports(db: Db, ctx: Ctx, blobs: FsBlobStore): Ports {
     transactions: new KyselyTransactions(db, ctx),
     log: new KyselyMessageLog(db, ctx),
     index: new KyselyIndexStore(db, ctx),
+    migrations: new KyselyMigrationMaps(db, ctx),
   };
 }
 
@@ -73,6 +75,7 @@ export class KyselyStore implements Store {
   readonly transactions: Store['transactions'];
   readonly log: Store['log'];
   readonly index: Store['index'];
+  readonly migrations: Store['migrations'];
   readonly #db: Kysely<Database>;
   readonly #ctx: Ctx;
   readonly #fs: FsBlobStore;
@@ -93,6 +96,7 @@ export class KyselyStore implements Store {
     this.transactions = p.transactions;
     this.log = p.log;
     this.index = p.index;
+    this.migrations = p.migrations;
   }
 
   transaction<T>(fn: (tx: Ports) => Promise<T>): Promise<T> {

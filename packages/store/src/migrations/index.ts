@@ -10,10 +10,11 @@ import { migration001 } from './001-accounts-mailboxes.ts';
 import { migration002 } from './002-queue-outbox-received.ts';
 import { migration003 } from './003-transactions-log-index.ts';
 import { migration004 } from './004-imap.ts';
+import { migration005 } from './005-migration-map.ts';
 import type { Migration, SqlDialect } from './types.ts';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 
 /** Runs the pending migrations; returns the names applied. */
 export async function migrate(db: Kysely<unknown>, dialect: SqlDialect, schema?: string): Promise<string[]> {

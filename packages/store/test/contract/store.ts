@@ -61,7 +61,7 @@ export function storeContract(make: MakeTarget): void {
       const c = await t.open();
       assert.deepEqual(await c.accounts.listDomains(), ['x.test']);
       const rows = await t.exec('select name from store_migrations order by name');
-      assert.deepEqual(rows.map((r) => r.name), ['001-accounts-mailboxes', '002-queue-outbox-received', '003-transactions-log-index', '004-imap']);
+      assert.deepEqual(rows.map((r) => r.name), ['001-accounts-mailboxes', '002-queue-outbox-received', '003-transactions-log-index', '004-imap', '005-migration-map']);
       assert.equal(a.dialect, b.dialect);
     } finally {
       await t.dispose();
