@@ -1,10 +1,9 @@
 // Test support for the IMAP server: listeners on 127.0.0.1 port 0 over the in-memory backend,
 // the Python imaplib driver (an independent client) and a raw socket client.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { createImapListener, type ImapListenerOptions } from '../src/index.ts';
-import { tlsMaterial } from '../../smtp/test/helpers.ts';
+import { runDriver, tlsMaterial } from '../../smtp/test/helpers.ts';
 
 export { tlsMaterial };
 
@@ -21,24 +20,7 @@ export interface StepResult { typ?: string; data?: unknown; error?: string; cont
 
 export function imaplib(port: number, steps: Step[], opts: { ssl?: boolean } = {}): Promise<StepResult[]> {
   const scenario = { host: '127.0.0.1', port, ssl: opts.ssl ?? true, cafile: tlsMaterial().certPath, steps };
-  const script = fileURLToPath(new URL('./imap_driver.py', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`python exited ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out) as StepResult[]);
-      } catch {
-        reject(new Error(`bad driver output: ${out} ${err}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(scenario));
-  });
+  return runDriver(fileURLToPath(new URL('./imap_driver.py', import.meta.url)), scenario);
 }
 
 export const call = (name: string, ...args: unknown[]): Step => ({ op: 'call', name, args });

@@ -3,9 +3,8 @@
  * (`pop3-stls`, port 110, RFC 2595 §4). Sessions are bounded in number; closing the listener
  * ends every session without entering the UPDATE state.
  */
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, createServer as createTlsServer } from 'node:tls';
-import { AuthFailureLimiter } from '@recapito/smtp';
+import { createSecureContext } from 'node:tls';
+import { AuthFailureLimiter, createSessionServer } from '@recapito/smtp';
 import { errLine } from './errors.ts';
 import { Pop3Session, type SessionDeps } from './session.ts';
 import type { Pop3Listener, Pop3ListenerOptions } from './types.ts';
@@ -26,53 +25,12 @@ export function createPop3Listener(opts: Pop3ListenerOptions): Pop3Listener {
     socketTimeoutMs: opts.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
     ...(opts.logger ? { logger: opts.logger } : {}),
   };
-  const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
-  const sessions = new Set<Pop3Session>();
-  let closing = false;
-
-  const accept = (sock: Socket, secure: boolean): void => {
-    if (closing || sessions.size >= maxClients) {
-      sock.on('error', () => undefined);
-      sock.end(`${errLine('POP3_TOO_MANY_CLIENTS')}\r\n`);
-      sock.destroySoon();
-      return;
-    }
-    const session = new Pop3Session(sock, secure, deps);
-    sessions.add(session);
-    void session.done.then(() => sessions.delete(session));
-    void session.start();
-  };
-
-  let server: Server;
-  if (opts.mode === 'pop3s') {
-    const tlsServer = createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: 30_000 }, (sock) => accept(sock, true));
-    tlsServer.on('tlsClientError', (e, sock) => {
-      opts.logger?.info({ err: e.message, remoteAddress: sock.remoteAddress }, 'pop3s handshake failed');
-      sock.destroy();
-    });
-    server = tlsServer;
-  } else {
-    server = createNetServer((sock) => accept(sock, false));
-  }
-  server.on('error', (e) => opts.logger?.warn({ err: e.message }, 'pop3 listener error'));
-
-  return {
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address();
-          resolve({ port: typeof address === 'object' && address ? address.port : port });
-        });
-      });
-    },
-    async close() {
-      closing = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sessions) s.abort();
-      await Promise.all([...sessions].map((s) => s.done));
-      await stopped;
-    },
-  };
+  return createSessionServer({
+    ...(opts.mode === 'pop3s' ? { implicitTls: opts.tls } : {}),
+    maxClients: opts.maxClients ?? DEFAULT_MAX_CLIENTS,
+    session: (sock, secure) => new Pop3Session(sock, secure, deps),
+    refusal: `${errLine('POP3_TOO_MANY_CLIENTS')}\r\n`,
+    label: 'pop3',
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
 }

@@ -1,7 +1,6 @@
 // Test support: a self-signed certificate, an in-memory maildrop backend, listeners on
 // 127.0.0.1 port 0, the Python poplib driver (an independent client) and a raw socket client.
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,7 @@ import { createPop3Listener } from '../src/index.ts';
 import type { Pop3Backend, Pop3ListenerOptions, Pop3Maildrop } from '../src/index.ts';
 
 // The same self-signed certificate helper as the SMTP listener's tests.
-import { tlsMaterial } from '../../smtp/test/helpers.ts';
+import { runDriver, tlsMaterial } from '../../smtp/test/helpers.ts';
 export { tlsMaterial };
 export type { TlsMaterial } from '../../smtp/test/helpers.ts';
 
@@ -74,24 +73,7 @@ export interface StepResult {
 /** Runs a scenario through Python's poplib (see pop3_driver.py). */
 export function python(port: number, steps: unknown[], opts: { ssl?: boolean } = {}): Promise<StepResult[]> {
   const scenario = { host: '127.0.0.1', port, ssl: opts.ssl ?? true, cafile: tlsMaterial().certPath, steps };
-  const script = fileURLToPath(new URL('./pop3_driver.py', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`python exited ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out) as StepResult[]);
-      } catch {
-        reject(new Error(`bad driver output: ${out} ${err}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(scenario));
-  });
+  return runDriver(fileURLToPath(new URL('./pop3_driver.py', import.meta.url)), scenario);
 }
 
 /**

@@ -15,3 +15,4 @@ export { AuthFailureLimiter, DEFAULT_AUTH_LIMITS } from './auth-limiter.ts';
 export type {
   AuthLimits, SmtpAuthResult, SmtpBackend, SmtpListener, SmtpListenerOptions, SmtpLogger, SmtpMode, SmtpReply, SmtpSession,
 } from './types.ts';
+export { createSessionServer, type ServedSession, type SessionServer, type SessionServerOptions } from './session-server.ts';

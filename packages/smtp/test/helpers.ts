@@ -85,10 +85,11 @@ export async function startListener(
 
 export interface StepResult { op: string; code?: number; message?: string; features?: Record<string, string>; error?: string }
 
-/** Runs a scenario through Python's smtplib (see smtp_driver.py). */
-export function python(port: number, steps: unknown[], opts: { ssl?: boolean; source?: string } = {}): Promise<StepResult[]> {
-  const scenario = { host: '127.0.0.1', port, ssl: opts.ssl ?? false, cafile: tlsMaterial().certPath, source: opts.source, steps };
-  const script = fileURLToPath(new URL('./smtp_driver.py', import.meta.url));
+/**
+ * Runs a Python client driver (an independent client: smtplib, poplib, imaplib) with a JSON
+ * scenario on stdin; resolves with its JSON output. Shared by the listeners' tests.
+ */
+export function runDriver<T>(script: string, scenario: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -99,13 +100,19 @@ export function python(port: number, steps: unknown[], opts: { ssl?: boolean; so
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`python exited ${code}: ${err}`));
       try {
-        resolve(JSON.parse(out) as StepResult[]);
+        resolve(JSON.parse(out) as T);
       } catch {
         reject(new Error(`bad driver output: ${out} ${err}`));
       }
     });
     child.stdin.end(JSON.stringify(scenario));
   });
+}
+
+/** Runs a scenario through Python's smtplib (see smtp_driver.py). */
+export function python(port: number, steps: unknown[], opts: { ssl?: boolean; source?: string } = {}): Promise<StepResult[]> {
+  const scenario = { host: '127.0.0.1', port, ssl: opts.ssl ?? false, cafile: tlsMaterial().certPath, source: opts.source, steps };
+  return runDriver(fileURLToPath(new URL('./smtp_driver.py', import.meta.url)), scenario);
 }
 
 /** base64 of bytes, for the driver. */

@@ -69,23 +69,13 @@ elif mode == "imap-hold":
     c.untagged_responses.pop("READ-ONLY", None)
     c.logout()
     print(json.dumps(out))
-elif mode == "pop3-hold":
+elif mode in ("pop3-dele", "pop3-hold"):
     p = poplib.POP3_SSL(host, port, context=ctx, timeout=30)
     p.user(user)
     p.pass_(password)
-    print("ready", flush=True)
-    sys.stdin.readline()
-    out = {}
-    try:
-        out["dele"] = text(p.dele(1))
-    except poplib.error_proto as e:
-        out["dele"] = text(e.args[0])
-    out["quit"] = text(p.quit())
-    print(json.dumps(out))
-elif mode == "pop3-dele":
-    p = poplib.POP3_SSL(host, port, context=ctx, timeout=30)
-    p.user(user)
-    p.pass_(password)
+    if mode == "pop3-hold":
+        print("ready", flush=True)
+        sys.stdin.readline()
     out = {}
     try:
         out["dele"] = text(p.dele(1))
