@@ -24,6 +24,14 @@ test('serve prints its listeners, honours 0 to disable one, and stops cleanly on
     const bad = await run(process.execPath, [BIN, 'serve', '--data', data, '--smtp-port', 'venticinque']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--smtp-port: "venticinque" is not a port/);
+    for (const workers of ['tanti', '-1', '1e9']) {
+      const w = await run(process.execPath, [BIN, 'serve', '--data', data, '--access-workers', workers]);
+      assert.equal(w.code, 2, workers);
+      assert.match(w.stderr, /--access-workers: ".*" is not a number of processes from 0 to 64/);
+    }
+    const imapBad = await run(process.execPath, [BIN, 'serve', '--data', data, '--imaps-port', '99999']);
+    assert.equal(imapBad.code, 2);
+    assert.match(imapBad.stderr, /--imaps-port: "99999" is not a port/);
     const missing = await run(process.execPath, [BIN, 'serve', '--data', join(dir, 'nowhere')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /recapito init --data/);
