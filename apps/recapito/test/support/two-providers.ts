@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,22 +17,9 @@ import { OffsetClock } from '../../src/lib/system-clock.ts';
 export const PASSWORD = 'Prova.Pec-2026';
 const SUBMIT_PY = fileURLToPath(new URL('./smtp_submit.py', import.meta.url));
 
-/**
- * A port free now, chosen below Linux's ephemeral range (32768–60999). A test that stops and
- * restarts a server on its port (kill -9 tests) must not find it taken meanwhile by another
- * test's outgoing connection or port-0 listener, which the kernel takes from that range.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+import { freePort } from './free-port.ts';
+
+export { freePort };
 
 const BIN = fileURLToPath(new URL('../../bin/recapito.js', import.meta.url));
 
