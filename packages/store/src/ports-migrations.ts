@@ -18,7 +18,11 @@ export interface MigrationJob {
   readonly createdAt: Date;
 }
 
-export type MapEntryState = 'copied' | 'verified' | 'failed';
+/**
+ * `pending` is written before an APPEND (write-ahead): after a crash, a pending entry is either
+ * found in the destination (by its bytes) and becomes `copied`, or forgotten and copied again.
+ */
+export type MapEntryState = 'pending' | 'copied' | 'verified' | 'failed';
 
 export interface MapEntry {
   readonly sourceFolder: string;
@@ -51,7 +55,7 @@ export interface MigrationMaps {
   /**
    * Records entries in one transaction, idempotent on (job, sourceFolder, sourceUidValidity,
    * sourceUid): an entry already present is left unchanged, unless it is `failed` (failure is not
-   * final), in which case it is replaced. MIGRATION_NOT_FOUND for an unknown job.
+   * final) or `pending`, in which case it is replaced. MIGRATION_NOT_FOUND for an unknown job.
    */
   recordCopied(jobId: number, entries: readonly MapEntry[]): Promise<void>;
   /** Moves `copied` entries among `uids` to `verified`; other UIDs are left alone. */
@@ -62,6 +66,12 @@ export interface MigrationMaps {
   copiedUids(jobId: number, sourceFolder: string, sourceUidValidity: number): Promise<Set<number>>;
   /** Copied or verified entries of `destFolder` with these bytes, in source order. */
   findByDigest(jobId: number, destFolder: string, sha256: string, size: number): Promise<MapEntry[]>;
+  /** Entries of one source folder in one state, by source UID. */
+  entries(jobId: number, sourceFolder: string, sourceUidValidity: number, state: MapEntryState): Promise<MapEntry[]>;
+  /** Deletes `pending` entries among `uids` (their APPEND never happened); others are left alone. */
+  forgetPending(jobId: number, sourceFolder: string, sourceUidValidity: number, uids: readonly number[]): Promise<void>;
+  /** Highest destination UID recorded in `destFolder` at `destUidValidity`; 0 when none. */
+  maxDestUid(jobId: number, destFolder: string, destUidValidity: number): Promise<number>;
   /** Per source folder (all UIDVALIDITYs together), by name. */
   summary(jobId: number): Promise<MigrationFolderSummary[]>;
 }

@@ -1,7 +1,8 @@
 /**
  * The identity map of mailbox migration jobs. The primary key (job, source folder, UIDVALIDITY,
  * UID) decides, atomically and on both dialects, whether a source message is already recorded:
- * re-recording is a no-op (ON CONFLICT), except over a `failed` entry, which a later copy replaces.
+ * re-recording is a no-op (ON CONFLICT), except over a `failed` or `pending` entry, which a later
+ * record replaces.
  */
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { MapEntry, MapEntryState, MigrationFolderSummary, MigrationJob, MigrationMaps } from '../ports.ts';
@@ -13,7 +14,8 @@ import type { Database, Db, MigrationJobsTable, MigrationMapTable } from './sche
 const INSERT_CHUNK = 500;
 /** UIDs per IN list. */
 const UID_CHUNK = 1000;
-const STATES: ReadonlySet<string> = new Set<MapEntryState>(['copied', 'verified', 'failed']);
+const STATES: ReadonlySet<string> = new Set<MapEntryState>(['pending', 'copied', 'verified', 'failed']);
+const REPLACEABLE: MapEntryState[] = ['failed', 'pending'];
 const PRESENT: MapEntryState[] = ['copied', 'verified'];
 
 function int(n: number, what: string, min = 0): number {
@@ -80,7 +82,7 @@ function prepare(jobId: number, entries: readonly MapEntry[], now: number): Migr
     };
     const k = keyOf(e);
     const prev = byKey.get(k);
-    if (prev === undefined || prev.state === 'failed') byKey.set(k, row);
+    if (prev === undefined || prev.state === 'failed' || prev.state === 'pending') byKey.set(k, row);
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
@@ -122,8 +124,8 @@ export class KyselyMigrationMaps implements MigrationMaps {
               error: eb.ref('excluded.error'),
               updated_at: eb.ref('excluded.updated_at'),
             }))
-            // Present entries stay as they are: only a failure is retried.
-            .where('migration_map.state', '=', 'failed'))
+            // Present entries stay as they are: only a failure or a write-ahead entry is replaced.
+            .where('migration_map.state', 'in', REPLACEABLE))
           .execute();
       }
     });
@@ -176,6 +178,42 @@ export class KyselyMigrationMaps implements MigrationMaps {
       .orderBy('source_folder').orderBy('source_uid_validity').orderBy('source_uid')
       .execute();
     return rows.map(toEntry);
+  }
+
+  async entries(jobId: number, sourceFolder: string, sourceUidValidity: number, state: MapEntryState): Promise<MapEntry[]> {
+    if (!STATES.has(state)) throw new StoreError('INVALID_INPUT', `invalid state: ${String(state)}`);
+    const rows = await this.db.selectFrom('migration_map').selectAll()
+      .where('job_id', '=', jobId).where('source_folder', '=', sourceFolder)
+      .where('source_uid_validity', '=', int(sourceUidValidity, 'sourceUidValidity'))
+      .where('state', '=', state)
+      .orderBy('source_uid')
+      .execute();
+    return rows.map(toEntry);
+  }
+
+  async forgetPending(jobId: number, sourceFolder: string, sourceUidValidity: number, uids: readonly number[]): Promise<void> {
+    const list = [...new Set(uids.map((u) => int(u, 'uid', 1)))].sort((a, b) => a - b);
+    if (list.length === 0) return;
+    await atomic(this.db, async (trx) => {
+      for (const part of chunked(list, UID_CHUNK)) {
+        await trx.deleteFrom('migration_map')
+          .where('job_id', '=', jobId).where('source_folder', '=', sourceFolder)
+          .where('source_uid_validity', '=', int(sourceUidValidity, 'sourceUidValidity'))
+          .where('source_uid', 'in', part)
+          .where('state', '=', 'pending')
+          .execute();
+      }
+    });
+  }
+
+  async maxDestUid(jobId: number, destFolder: string, destUidValidity: number): Promise<number> {
+    const r = await this.db.selectFrom('migration_map')
+      .select((eb) => eb.fn.max<number | null>('dest_uid').as('m'))
+      .where('job_id', '=', jobId).where('dest_folder', '=', destFolder)
+      .where('dest_uid_validity', '=', int(destUidValidity, 'destUidValidity'))
+      .where('state', 'in', PRESENT)
+      .executeTakeFirst();
+    return r?.m === null || r?.m === undefined ? 0 : Number(r.m);
   }
 
   async summary(jobId: number): Promise<MigrationFolderSummary[]> {

@@ -42,6 +42,27 @@ export function migrationMapsContract(make: MakeTarget): void {
     }, { now: () => now });
   });
 
+  it('write-ahead: pending entries are not copied, become copied when recorded again, or are forgotten', () => withStore(make, async (s, t) => {
+    const job = await s.migrations.openJob('wa', 'a', 'b');
+    const pending = (uid: number): MapEntry => entry(uid, { state: 'pending', destUid: null, destUidValidity: null });
+    await s.migrations.recordCopied(job.id, [entry(1), pending(2), pending(3), pending(4)]);
+    assert.deepEqual(await s.migrations.copiedUids(job.id, 'INBOX', 7), new Set([1]), 'pending is not yet copied');
+    assert.deepEqual((await s.migrations.entries(job.id, 'INBOX', 7, 'pending')).map((e) => e.sourceUid), [2, 3, 4]);
+    // A pending entry never downgrades a copied one.
+    await s.migrations.recordCopied(job.id, [pending(1)]);
+    assert.equal((await s.migrations.entries(job.id, 'INBOX', 7, 'copied'))[0]!.destUid, 1001);
+    // Found in the destination: pending becomes copied with its UID.
+    await s.migrations.recordCopied(job.id, [entry(2)]);
+    // Not found: forgotten, and only pending entries are deleted.
+    await s.migrations.forgetPending(job.id, 'INBOX', 7, [1, 3, 4]);
+    assert.deepEqual(await s.migrations.copiedUids(job.id, 'INBOX', 7), new Set([1, 2]));
+    assert.equal(await countRows(t), 2);
+    assert.equal(await s.migrations.maxDestUid(job.id, 'INBOX', 100), 1002);
+    assert.equal(await s.migrations.maxDestUid(job.id, 'INBOX', 101), 0, 'another UIDVALIDITY has nothing');
+    assert.equal(await s.migrations.maxDestUid(job.id, 'Other', 100), 0);
+    assert.equal(await codeOf(s.migrations.entries(job.id, 'INBOX', 7, 'lost' as 'copied')), 'INVALID_INPUT');
+  }));
+
   it('recordCopied is idempotent: the same entries twice give one row each, unchanged', () => withStore(make, async (s, t) => {
     const job = await s.migrations.openJob('j', 'a', 'b');
     const entries = [entry(1), entry(2), entry(3), entry(2)];
