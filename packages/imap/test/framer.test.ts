@@ -64,7 +64,7 @@ test('framed commands parse; the literal keeps its exact octets', () => {
   const cmds = framed.map((c) => parseCommand(c));
   assert.deepEqual(cmds.map((c) => c.name), ['LOGIN', 'APPEND', 'NOOP', 'SEARCH', 'SELECT']);
   const append = cmds[1]!;
-  assert.ok(append.name === 'APPEND' && Buffer.from(append.message).toString() === 'Subject: x\r\n');
+  assert.ok(append.name === 'APPEND' && Buffer.from(append.messages[0]!.message).toString() === 'Subject: x\r\n');
 });
 
 test('continuation is requested only for synchronizing literals', () => {

@@ -85,6 +85,18 @@ class MemoryAccount implements ImapAccount {
     f.msgs.set(uid, { uid, bytes: Uint8Array.from(bytes), flags: [...new Set(flags)], internalDate, modseq: ++f.modseq });
     return { uidValidity: f.uidValidity, uid };
   }
+  async appendMany(id: number, items: readonly { bytes: Uint8Array; flags: readonly string[]; internalDate: Date }[]) {
+    this.#w();
+    if (this.#used() + items.reduce((n, i) => n + i.bytes.length, 0) > this.u.quotaBytes) throw new ImapBackendError('OVERQUOTA', 'quota');
+    const uids: number[] = [];
+    let uidValidity = 0;
+    for (const i of items) {
+      const r = await this.append(id, i.bytes, i.flags, i.internalDate);
+      uids.push(r.uid);
+      uidValidity = r.uidValidity;
+    }
+    return { uidValidity, uids };
+  }
   async storeFlags(id: number, uids: readonly number[], op: 'set' | 'add' | 'remove', flags: readonly string[], since?: number) {
     this.#w();
     const f = this.#byId(id);

@@ -86,14 +86,24 @@ test('APPEND with flags, date-time and a synchronizing literal', () => {
   assert.equal(cmd.name, 'APPEND');
   if (cmd.name !== 'APPEND') return;
   assert.equal(cmd.mailbox, 'saved-messages');
-  assert.deepEqual(cmd.flags, ['\\Seen']);
-  assert.equal(cmd.date?.toISOString(), '1994-02-08T05:52:25.000Z');
-  assert.equal(Buffer.from(cmd.message).toString(), 'Hello\r\nJoe');
+  assert.equal(cmd.messages.length, 1);
+  assert.deepEqual(cmd.messages[0]!.flags, ['\\Seen']);
+  assert.equal(cmd.messages[0]!.date?.toISOString(), '1994-02-08T05:52:25.000Z');
+  assert.equal(Buffer.from(cmd.messages[0]!.message).toString(), 'Hello\r\nJoe');
+});
+
+test('MULTIAPPEND (RFC 3502): several messages, each with its own flags and date', () => {
+  const cmd = parse('A4 APPEND INBOX (\\Seen) {1+}\r\na {1+}\r\nb (\\Flagged $Label1) "01-Jun-2020 10:00:00 +0000" {1+}\r\nc');
+  assert.ok(cmd.name === 'APPEND');
+  assert.deepEqual(cmd.messages.map((m) => [Buffer.from(m.message).toString(), m.flags ?? [], m.date?.toISOString() ?? null]), [
+    ['a', ['\\Seen'], null], ['b', [], null], ['c', ['\\Flagged', '$Label1'], '2020-06-01T10:00:00.000Z'],
+  ]);
+  assert.throws(() => parse('A5 APPEND INBOX {1+}\r\na (\\Seen)'), ImapParseError, 'flags without a message');
 });
 
 test('APPEND with LITERAL+ and no options; a quoted message is refused', () => {
   const cmd = parse('b APPEND INBOX {3+}\r\nabc');
-  assert.ok(cmd.name === 'APPEND' && Buffer.from(cmd.message).toString() === 'abc' && !cmd.flags && !cmd.date);
+  assert.ok(cmd.name === 'APPEND' && cmd.messages.length === 1 && Buffer.from(cmd.messages[0]!.message).toString() === 'abc' && !cmd.messages[0]!.flags && !cmd.messages[0]!.date);
   assert.throws(() => parse('b APPEND INBOX "abc"'), ImapParseError);
   assert.throws(() => parse('b APPEND INBOX "31-Feb-2024 00:00:00 +0000" {1+}\r\nx'), /Invalid date/);
 });

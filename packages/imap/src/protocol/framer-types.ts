@@ -19,8 +19,10 @@ export interface FramerLimits {
    * for which 64 KiB is ample.
    */
   maxLiteral: number;
-  /** Literals in one command; APPEND needs one (MULTIAPPEND a few), other commands very few. */
+  /** Literals in one command other than APPEND: they need very few. */
   maxLiterals: number;
+  /** Messages in one APPEND (MULTIAPPEND, RFC 3502); all of them within maxCommandSize. */
+  maxAppendLiterals: number;
   /** Lines plus literals of one command, so that many small literals cannot add up. */
   maxCommandSize: number;
   /**
@@ -36,6 +38,7 @@ export const DEFAULT_FRAMER_LIMITS: Readonly<FramerLimits> = {
   maxAppendLiteral: 64 * 1024 * 1024,
   maxLiteral: 64 * 1024,
   maxLiterals: 16,
+  maxAppendLiterals: 1000,
   maxCommandSize: 64 * 1024 * 1024 + 256 * 1024,
   maxDiscard: 128 * 1024 * 1024,
 };

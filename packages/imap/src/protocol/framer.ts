@@ -200,10 +200,12 @@ export class ImapFramer {
     const bad = (text: string): LiteralRefusal => ({ status: 'BAD', text });
     let refusal: LiteralRefusal | undefined;
     if (n > MAX_NUMBER) refusal = bad('Literal size is not a valid number');
-    else if (this.literals > this.limits.maxLiterals) refusal = bad('Too many literals in one command');
+    else if (this.literals > (isAppend ? this.limits.maxAppendLiterals : this.limits.maxLiterals)) refusal = bad('Too many literals in one command');
     // TOOBIG: RFC 4469, the response code APPENDLIMIT (RFC 7889) uses for this refusal.
     else if (n > max) refusal = isAppend ? { status: 'NO', code: 'TOOBIG', text: 'Message too large' } : bad('Literal too large');
-    else if (this.failure === undefined && this.size + n > this.limits.maxCommandSize) refusal = bad('Command too large');
+    // A MULTIAPPEND over the command limit is refused like one message too large, so that the
+    // client retries its messages one at a time.
+    else if (this.failure === undefined && this.size + n > this.limits.maxCommandSize) refusal = isAppend ? { status: 'NO', code: 'TOOBIG', text: 'Command too large' } : bad('Command too large');
     if (this.failure !== undefined) refusal ??= this.failure;
     refusal ??= this.checkLiteral?.({ tag: this.tag, size: n, nonSync, append: isAppend });
     if (refusal === undefined) {

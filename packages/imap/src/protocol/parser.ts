@@ -12,7 +12,7 @@ import type { CommandPart, FramedCommand } from './framer.ts';
 import { decodeMutf7 } from './mutf7.ts';
 import { Reader } from './reader.ts';
 import { DEFAULT_MAX_SEARCH_DEPTH, readSearch } from './search.ts';
-import type { Command, SequenceSet, StatusItem } from './types.ts';
+import type { AppendMessage, Command, SequenceSet, StatusItem } from './types.ts';
 
 /** Parser options. */
 export interface ParseOptions {
@@ -234,19 +234,24 @@ function readBody(r: Reader, name: string, tag: string, opts: Required<ParseOpti
     }
     case 'APPEND': {
       const mailbox = readMailbox(r);
-      r.sp();
-      const cmd: Command = { tag, name, mailbox, message: new Uint8Array(0) };
-      if (r.peek() === '(') {
-        cmd.flags = readFlagList(r);
+      // RFC 3502: 1*(SP [flag-list SP] [date-time SP] literal), all stored or none.
+      const messages: AppendMessage[] = [];
+      do {
         r.sp();
-      }
-      if (r.peek() === '"') {
-        cmd.date = readDateTime(r);
-        r.sp();
-      }
-      if (r.peek() !== '{') throw r.error('APPEND needs the message as a literal');
-      cmd.message = r.literal();
-      return cmd;
+        const m: AppendMessage = { message: new Uint8Array(0) };
+        if (r.peek() === '(') {
+          m.flags = readFlagList(r);
+          r.sp();
+        }
+        if (r.peek() === '"') {
+          m.date = readDateTime(r);
+          r.sp();
+        }
+        if (r.peek() !== '{') throw r.error('APPEND needs the message as a literal');
+        m.message = r.literal();
+        messages.push(m);
+      } while (r.peek() === ' ');
+      return { tag, name, mailbox, messages };
     }
     case 'EXPUNGE':
       return { tag, name, uid: false };

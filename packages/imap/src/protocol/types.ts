@@ -76,7 +76,7 @@ export type Command = Base & (
   | { name: 'RENAME'; mailbox: string; newName: string }
   | { name: 'LIST' | 'LSUB'; reference: string; pattern: string; select?: string[]; ret?: string[] }
   | { name: 'STATUS'; mailbox: string; items: StatusItem[] }
-  | { name: 'APPEND'; mailbox: string; flags?: string[]; date?: Date; message: Uint8Array }
+  | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
   | { name: 'SEARCH'; uid: boolean; charset?: string; criteria: SearchKey[] }
   | {
     name: 'FETCH'; uid: boolean; set: SequenceSet; items: FetchItem[];
@@ -95,3 +95,6 @@ export type Command = Base & (
 
 /** The command names this parser knows. */
 export type CommandName = Command['name'];
+
+/** One message of an APPEND; several in one command are MULTIAPPEND (RFC 3502). */
+export interface AppendMessage { flags?: string[]; date?: Date; message: Uint8Array }

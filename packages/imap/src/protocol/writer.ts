@@ -182,6 +182,8 @@ export const codes = {
   badCharset: (charsets: string[] = []): ResponseCode => ({ name: 'BADCHARSET', args: charsets.length ? [charsets] : [] }),
   /** RFC 4315 §3: APPENDUID uidvalidity uid. */
   appendUid: (validity: number, uid: number): ResponseCode => ({ name: 'APPENDUID', args: [validity, uid] }),
+  /** RFC 3502 §6.3.11 with RFC 4315: APPENDUID uidvalidity uid-set, for a MULTIAPPEND. */
+  appendUids: (validity: number, uids: SequenceSet): ResponseCode => ({ name: 'APPENDUID', args: [validity, { atom: formatSequenceSet(uids) }] }),
   /** RFC 4315 §3: COPYUID uidvalidity source-uids destination-uids. */
   copyUid: (validity: number, from: SequenceSet, to: SequenceSet): ResponseCode => ({
     name: 'COPYUID', args: [validity, { atom: formatSequenceSet(from) }, { atom: formatSequenceSet(to) }],

@@ -7,7 +7,7 @@ import type { SessionContext } from './context.ts';
 /** Extensions offered once authenticated (or on a TLS connection before login). */
 const EXTENSIONS = [
   'IDLE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'NAMESPACE', 'ID', 'ENABLE', 'UNSELECT', 'LITERAL+',
-  'QUOTA', 'QUOTA=RES-STORAGE', 'CONDSTORE', 'CHILDREN', 'SASL-IR',
+  'QUOTA', 'QUOTA=RES-STORAGE', 'CONDSTORE', 'CHILDREN', 'SASL-IR', 'MULTIAPPEND',
 ];
 
 /** Before login only what matters to log in (RFC 3501 §6.1.1 allows the list to change). */

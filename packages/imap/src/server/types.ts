@@ -77,6 +77,8 @@ export interface ImapAccount {
    */
   readHeader(folderId: number, uid: number): Promise<Uint8Array>;
   append(folderId: number, bytes: Uint8Array, flags: readonly string[], internalDate: Date): Promise<{ uidValidity: number; uid: number }>;
+  /** Several messages, all stored or none (MULTIAPPEND, RFC 3502); UIDs in the order given. */
+  appendMany(folderId: number, items: readonly { bytes: Uint8Array; flags: readonly string[]; internalDate: Date }[]): Promise<{ uidValidity: number; uids: number[] }>;
   storeFlags(folderId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[],
     unchangedSince?: number): Promise<{ changed: ImapMessage[]; modified: number[] }>;
   expunge(folderId: number, uids?: readonly number[]): Promise<number[]>;

@@ -5,7 +5,7 @@
  */
 import type { FlagOperation, ImapAccount, ImapBackend, ImapChanges, ImapFolder, ImapMessage } from '@recapito/imap';
 import { ImapBackendError } from '@recapito/imap';
-import { StoreError, type Folder, type StoredMessage, type Store } from '@recapito/store';
+import { StoreError, type BatchMessage, type Folder, type StoredMessage, type Store } from '@recapito/store';
 import type { Logger } from '../context.ts';
 import { checkLogin, ensureSpecialFolders } from './login.ts';
 import { BlobLocator, HeaderCache } from './read-cache.ts';
@@ -174,6 +174,16 @@ export class StoreImapAccount implements ImapAccount {
     const blob = await this.store.blobs.put([bytes]);
     const m = await mapped(() => this.store.mailboxes.append({ mailboxId: this.mailboxId, folder: folder.name, blob, internalDate, flags }));
     return { uidValidity: folder.uidValidity, uid: m.uid };
+  }
+
+  async appendMany(folderId: number, items: readonly { bytes: Uint8Array; flags: readonly string[]; internalDate: Date }[]): Promise<{ uidValidity: number; uids: number[] }> {
+    await this.#writable();
+    const folder = await this.#own(folderId);
+    const batch: BatchMessage[] = [];
+    for (const it of items) batch.push({ blob: await this.store.blobs.put([it.bytes]), internalDate: it.internalDate, flags: it.flags });
+    // One transaction: all or none, quota checked for the whole group (RFC 3502 §6.3.11).
+    const stored = await mapped(() => this.store.mailboxes.appendMany(this.mailboxId, folder.name, batch));
+    return { uidValidity: folder.uidValidity, uids: stored.map((m) => m.uid) };
   }
 
   async storeFlags(folderId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], unchangedSince?: number): Promise<{ changed: ImapMessage[]; modified: number[] }> {
