@@ -1,6 +1,7 @@
 /**
- * Batch files for `recapito migrate batch FILE`: one mailbox per row, as CSV text (RFC 4180).
- * XLSX is out of scope for now: the CLI will convert a sheet to these same rows later.
+ * Batch files for `recapito migrate batch FILE`: one mailbox per row, as CSV text (RFC 4180)
+ * or as an XLSX sheet (batch-xlsx.ts); both end in {@link validateBatchRecords}, so the same
+ * headers, checks and messages apply whatever the format.
  *
  * Tolerances beyond RFC 4180 that spreadsheets need: `;` or `,` separator (detected from the
  * header: Italian Excel writes `;`), LF as well as CRLF, a UTF-8 BOM, blank lines and `#`
@@ -22,6 +23,7 @@ export interface BatchRow {
 }
 
 export interface BatchProblem {
+  /** The row as an editor or spreadsheet shows it; 0 when the file as a whole cannot be read. */
   readonly row: number;
   /** The header name as written in the file, when the problem is in one cell. */
   readonly column?: string;
@@ -46,12 +48,15 @@ const COLUMNS: Record<string, Field> = {
   note: 'ignored', notes: 'ignored', commento: 'ignored', comment: 'ignored',
 };
 
-/** A CSV record: its fields and the line it starts on; `error` when its quoting is broken. */
-interface CsvRecord { fields: string[]; line: number; error?: string }
+/** One row of cells and the row number it starts on; `error` when the row could not be read. */
+export interface BatchRecord { fields: string[]; line: number; error?: string }
+
+/** Most data rows accepted: beyond this a run would take weeks and should be split anyway. */
+export const MAX_BATCH_ROWS = 100_000;
 
 /** Splits CSV text into records; linear in the text length. */
-export function readCsv(text: string, sep: ',' | ';'): CsvRecord[] {
-  const out: CsvRecord[] = [];
+export function readCsv(text: string, sep: ',' | ';'): BatchRecord[] {
+  const out: BatchRecord[] = [];
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -63,7 +68,7 @@ export function readCsv(text: string, sep: ',' | ';'): CsvRecord[] {
       line++;
       continue;
     }
-    const rec: CsvRecord = { fields: [], line };
+    const rec: BatchRecord = { fields: [], line };
     for (;;) {
       let value = '';
       if (text[i] === '"') {
@@ -126,32 +131,43 @@ function detectSeparator(text: string): ',' | ';' {
   return semi > comma ? ';' : ',';
 }
 
-const isBlank = (r: CsvRecord): boolean => r.fields.every((f) => f.trim() === '');
+const isBlank = (r: BatchRecord): boolean => r.fields.every((f) => f.trim() === '');
 
 /** Parses a batch file given as text; never throws for bad content, returns all errors at once. */
 export function parseBatchCsv(input: string): BatchFile {
   const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
-  const errors: BatchProblem[] = [];
-  const fileError = (row: number, detail: string): BatchFile => {
-    errors.push({ row, code: 'BATCH_FILE_INVALID', message: `${MIGRATE_ERRORS.BATCH_FILE_INVALID} (${detail})` });
-    return { rows: [], errors };
-  };
-  const records = readCsv(text, detectSeparator(text)).filter((r) => !isBlank(r));
+  return validateBatchRecords(readCsv(text, detectSeparator(text)), 'quote cells containing the separator');
+}
+
+/** A file-level problem: the file holds no usable row at all. */
+export function batchFileError(row: number, detail: string, code: 'BATCH_FILE_INVALID' | 'BATCH_FILE_TOO_LARGE' = 'BATCH_FILE_INVALID'): BatchFile {
+  return { rows: [], errors: [{ row, code, message: `${MIGRATE_ERRORS[code]} (${detail})` }] };
+}
+
+/**
+ * Checks rows of cells read from any format: the first non-blank one is the header.
+ * `extraCellsHint` says how to fix a row with more cells than the header, which depends on the format.
+ */
+export function validateBatchRecords(all: readonly BatchRecord[], extraCellsHint: string): BatchFile {
+  const records = all.filter((r) => !isBlank(r));
   const header = records.shift();
-  if (!header) return fileError(1, 'no header row: expected sorgente/source, destinazione/destination, credenziali/credentials, opzioni/options');
-  if (header.error) return fileError(header.line, header.error);
+  if (!header) return batchFileError(1, 'no header row: expected sorgente/source, destinazione/destination, credenziali/credentials, opzioni/options');
+  if (header.error) return batchFileError(header.line, header.error);
 
   const fields: Field[] = [];
   for (const name of header.fields) {
     const f = COLUMNS[name.toLowerCase().replace(/[\s_-]/g, '')];
-    if (!f) return fileError(header.line, `unknown column "${clip(name)}"; known: sorgente, destinazione, credenziali, credenziali_destinazione, opzioni, note`);
-    if (f !== 'ignored' && fields.includes(f)) return fileError(header.line, `column "${clip(name)}" given twice`);
+    if (!f) return batchFileError(header.line, `unknown column "${clip(name)}"; known: sorgente, destinazione, credenziali, credenziali_destinazione, opzioni, note`);
+    if (f !== 'ignored' && fields.includes(f)) return batchFileError(header.line, `column "${clip(name)}" given twice`);
     fields.push(f);
   }
   for (const need of ['source', 'destination', 'credentials'] as const) {
-    if (!fields.includes(need)) return fileError(header.line, `missing column ${need}`);
+    if (!fields.includes(need)) return batchFileError(header.line, `missing column ${need}`);
   }
+  const over = records[MAX_BATCH_ROWS];
+  if (over) return batchFileError(over.line, `more than ${MAX_BATCH_ROWS.toLocaleString('en')} rows`, 'BATCH_FILE_TOO_LARGE');
 
+  const errors: BatchProblem[] = [];
   const rows: BatchRow[] = [];
   const seenSource = new Map<string, number>();
   for (const rec of records) {
@@ -161,7 +177,7 @@ export function parseBatchCsv(input: string): BatchFile {
     };
     if (rec.error) { bad('BATCH_ROW_INVALID', undefined, `${MIGRATE_ERRORS.BATCH_ROW_INVALID} (${rec.error})`); continue; }
     if (rec.fields.length > fields.length) {
-      bad('BATCH_ROW_INVALID', undefined, `${MIGRATE_ERRORS.BATCH_ROW_INVALID} (${rec.fields.length} fields but the header has ${fields.length}; quote cells containing the separator)`);
+      bad('BATCH_ROW_INVALID', undefined, `${MIGRATE_ERRORS.BATCH_ROW_INVALID} (${rec.fields.length} fields but the header has ${fields.length}; ${extraCellsHint})`);
       continue;
     }
     const cell = (f: Field): { value: string; column: string } => {

@@ -35,6 +35,11 @@ export function parseCredentialRef(value: string): CredentialRef {
 /** RFC 3501 §9 atom: no specials, controls or space; a keyword may not start with "\" (system flags). */
 const KEYWORD = /^[^\s(){%*"\\\]\u007f-\uffff]{1,200}$/; // controls are refused before
 
+/** Whether `s` can be an IMAP keyword (RFC 3501 §9 flag-keyword), e.g. `$Migrated`. */
+export function isImapKeyword(s: string): boolean {
+  return !hasControl(s) && KEYWORD.test(s);
+}
+
 /** Parses `key=value;key=value`; returns undefined (after reporting) when anything is wrong. */
 export function parseOptions(text: string, report: (message: string) => void): BatchOptions | undefined {
   const rules: FolderRule[] = [];

@@ -31,5 +31,7 @@ export const CLI_ERRORS = {
   MAILBOX_NOT_FOUND: 'No mailbox with that address. Exit 2.',
   PASSWORD_POLICY: 'The password breaks the policy; every violated rule is listed in Italian and English. Exit 2.',
   STORE_UNAVAILABLE: 'The store cannot be opened (database unreachable, data folder unreadable). Exit 3.',
+  PASSWORD_MISSING: 'migrate: no password for a mailbox; give --from-password-file / --to-password-file, set RECAPITO_FROM_PASSWORD / RECAPITO_TO_PASSWORD, or run on a terminal to be asked. Exit 2.',
+  INTERRUPTED: 'migrate: stopped by SIGINT or SIGTERM between two messages; run the same command again to resume. Exit 3.',
   MESSAGE_TOO_LARGE: 'pec inspect: the file is larger than the 200 MB inspection limit (reported as a problem).',
 } as const;

@@ -26,9 +26,16 @@ export interface OpenOptions {
   readonly allowPlaintext?: boolean;
   /** Connection, greeting and TLS timeout; default 30 s. */
   readonly timeoutMs?: number;
+  /** A command without any answer for this long means a hung peer: the session is dropped (default 120 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The TLS policy both session kinds share: TLS 1.2 or later, verified unless `insecure`. */
+export function tlsPolicy(opts: OpenOptions): { rejectUnauthorized: boolean; minVersion: 'TLSv1.2'; ca?: string } {
+  return { rejectUnauthorized: opts.insecure !== true, minVersion: 'TLSv1.2', ...(opts.ca !== undefined && opts.insecure !== true ? { ca: opts.ca } : {}) };
+}
 
 export async function openEndpoint(e: Endpoint, password: string, opts: OpenOptions = {}): Promise<ImapEndpoint> {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -42,11 +49,8 @@ export async function openEndpoint(e: Endpoint, password: string, opts: OpenOpti
     disableAutoIdle: true,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
-    tls: {
-      rejectUnauthorized: opts.insecure !== true,
-      minVersion: 'TLSv1.2',
-      ...(opts.ca !== undefined && opts.insecure !== true ? { ca: opts.ca } : {}),
-    },
+    socketTimeout: opts.idleTimeoutMs ?? 120_000,
+    tls: tlsPolicy(opts),
     ...(e.security === 'starttls' && opts.allowPlaintext !== true ? { doSTARTTLS: true } : {}),
   };
   const client = new ImapFlow(options);
@@ -59,5 +63,9 @@ export async function openEndpoint(e: Endpoint, password: string, opts: OpenOpti
     client.close();
     throw connectError(err, `${e.host}:${e.port}`);
   }
+  // Nagle's algorithm would hold a small command back until the previous segment is
+  // acknowledged (up to the peer's delayed-ACK timer) on every round trip of the copy.
+  const socket = (client as unknown as { socket?: { setNoDelay?: (on: boolean) => void } }).socket;
+  socket?.setNoDelay?.(true);
   return new ImapEndpoint(client);
 }

@@ -84,7 +84,11 @@ export class ImapEndpoint {
   }
 
   /** The folder's messages with UID ≥ `fromUid`, in UID order, metadata only. */
-  async *listMessages(folder: string, fromUid = 1): AsyncGenerator<SourceMessage> {
+  /**
+   * `messageId: false` leaves the header out: the server then answers from its index without
+   * opening every message (the copy reads the Message-ID from the bytes it fetches anyway).
+   */
+  async *listMessages(folder: string, fromUid = 1, opts: { messageId?: boolean } = {}): AsyncGenerator<SourceMessage> {
     await this.#open(folder, true);
     // UID SEARCH first: `n:*` always matches the last message even when its UID is below n
     // (RFC 3501 §6.4.8), and UIDs may be sparse, so batches are built from real UIDs.
@@ -95,7 +99,7 @@ export class ImapEndpoint {
       // Each batch is read completely before it is yielded: imapflow's fetch iterator holds
       // the connection, and the caller needs it for fetchRaw between messages.
       const batch = await this.#run(`UID FETCH ${folder}`, () => this.#client.fetchAll(sequenceSet(uids.slice(i, i + BATCH)), {
-        uid: true, flags: true, internalDate: true, size: true, headers: ['MESSAGE-ID'],
+        uid: true, flags: true, internalDate: true, size: true, ...(opts.messageId === false ? {} : { headers: ['MESSAGE-ID'] }),
       }, { uid: true }));
       batch.sort((a, b) => a.uid - b.uid);
       for (const m of batch) yield toSourceMessage(m);

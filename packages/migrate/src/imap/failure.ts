@@ -53,5 +53,8 @@ export function commandError(err: unknown, what: string): MigrateError {
   // RFC 5530 §3: OVERQUOTA is the one code that tells "full" apart from other refusals.
   if (rc === 'OVERQUOTA') return new MigrateError('OVER_QUOTA', what, { cause: err });
   const answer = oneLine(text(e.responseText) || text(e.message));
+  // RFC 7889 §4: TOOBIG; RFC 5530 §3: UNAVAILABLE and INUSE are temporary, so the caller backs off.
+  if (rc === 'TOOBIG') return new MigrateError('MESSAGE_TOO_BIG', `${what}: ${answer}`, { cause: err });
+  if (rc === 'UNAVAILABLE' || rc === 'INUSE') return new MigrateError('SERVER_BUSY', `${what}: [${rc}] ${answer}`, { cause: err });
   return new MigrateError('IMAP_COMMAND_FAILED', `${what}: ${rc ? `[${rc}] ` : ''}${answer}`, { cause: err });
 }

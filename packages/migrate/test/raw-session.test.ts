@@ -1,0 +1,83 @@
+// The data-path IMAP session against hostile or broken servers, and its response reader on
+// awkward chunking: literals split anywhere, zero-length literals, responses spanning literals.
+// Every failure is a MigrateError with a code, never a crash or a hang.
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import { MigrateError, parseEndpoint, DataSession } from '../src/index.ts';
+import { ResponseReader, parseTagged, imapDate, type RawResponse } from '../src/imap/raw/reader.ts';
+
+test('reader: the same responses whatever the chunking, literals included', () => {
+  const body = Buffer.from('From: a@b\r\n\r\n{5}\r\nnot a literal\r\n');
+  const wire = Buffer.concat([Buffer.from(`* 1 FETCH (UID 7 BODY[] {${body.length}}\r\n`), body, Buffer.from(')\r\n* 2 FETCH (UID 8 BODY[] {0}\r\n)\r\nA1 OK done\r\n')]);
+  const whole: RawResponse[] = [];
+  new ResponseReader((r) => whole.push(r)).push(wire);
+  assert.equal(whole.length, 3);
+  assert.deepEqual(whole[0]!.literals[0], body);
+  assert.equal(whole[1]!.literals[0]!.length, 0);
+  for (const size of [1, 2, 3, 7, 13]) {
+    const got: RawResponse[] = [];
+    const reader = new ResponseReader((r) => got.push(r));
+    for (let i = 0; i < wire.length; i += size) reader.push(wire.subarray(i, i + size));
+    assert.deepEqual(got.map((r) => [r.lines, r.literals.map((l) => Buffer.from(l).toString('latin1'))]), whole.map((r) => [r.lines, r.literals.map((l) => Buffer.from(l).toString('latin1'))]), `chunks of ${size}`);
+  }
+});
+
+test('reader: a line over 1 MB is refused', () => {
+  const reader = new ResponseReader(() => undefined);
+  assert.throws(() => { for (let i = 0; i < 20; i++) reader.push(Buffer.alloc(64 * 1024, 0x41)); }, /exceeds/);
+});
+
+test('reader helpers: tagged answers with response codes, dates in RFC 3501 form', () => {
+  assert.deepEqual(parseTagged('OK [APPENDUID 38505 3955:3960] APPEND completed'), { status: 'OK', code: 'APPENDUID', codeArgs: '38505 3955:3960', text: 'APPEND completed' });
+  assert.deepEqual(parseTagged('NO [OVERQUOTA] Quota exceeded'), { status: 'NO', code: 'OVERQUOTA', codeArgs: '', text: 'Quota exceeded' });
+  assert.equal(parseTagged('garbage').status, 'BAD');
+  assert.equal(imapDate(new Date(Date.UTC(2020, 5, 1, 8, 5, 9))), '"01-Jun-2020 08:05:09 +0000"');
+});
+
+/** A fake IMAP server: `script` answers each client line. */
+async function fakeServer(t: TestContext, greeting: string | null, script: (line: string, s: Socket) => void): Promise<number> {
+  const sockets: Socket[] = [];
+  const server = createServer((s) => {
+    sockets.push(s);
+    if (greeting !== null) s.write(greeting);
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) { const line = buf.slice(0, nl).replace(/\r$/, ''); buf = buf.slice(nl + 1); script(line, s); }
+    });
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => { for (const s of sockets) s.destroy(); server.close(); });
+  return (server.address() as { port: number }).port;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try { await p; } catch (err) { assert.ok(err instanceof MigrateError, String(err)); assert.doesNotMatch(err.message, /Segreta/); return err.code; }
+  return 'resolved';
+}
+
+const open = (port: number, opts = {}) => DataSession.open(parseEndpoint(`imap://utente@127.0.0.1:${port}`), 'Segreta.1', { timeoutMs: 1000, idleTimeoutMs: 1000, ...opts });
+const reply = (line: string, s: Socket, caps = 'IMAP4rev1 STARTTLS'): void => {
+  const [tag, cmd] = line.split(' ');
+  if (cmd === 'CAPABILITY') s.write(`* CAPABILITY ${caps}\r\n${tag} OK done\r\n`);
+};
+
+test('session: hostile and broken servers give coded errors', async (t) => {
+  assert.equal(await codeOf(open(await fakeServer(t, null, () => undefined))), 'CONNECT_FAILED', 'no greeting');
+  assert.equal(await codeOf(open(await fakeServer(t, '* BYE go away\r\n', () => undefined))), 'CONNECT_FAILED', 'BYE greeting');
+  assert.equal(await codeOf(open(await fakeServer(t, '* OK hi\r\n', (l, s) => reply(l, s, 'IMAP4rev1')))), 'TLS_FAILED', 'no STARTTLS: no password in clear');
+  const plainPort = await fakeServer(t, '* OK hi\r\n', (l, s) => {
+    reply(l, s, 'IMAP4rev1');
+    if (/ LOGIN /.test(l)) s.write(`${l.split(' ')[0]} NO [AUTHENTICATIONFAILED] nope\r\n`);
+  });
+  assert.equal(await codeOf(open(plainPort, { allowPlaintext: true })), 'AUTH_FAILED');
+  const flood = await fakeServer(t, '* OK hi\r\n', (l, s) => {
+    reply(l, s, 'IMAP4rev1');
+    if (/ LOGIN /.test(l)) s.write(Buffer.alloc(2 * 1024 * 1024, 0x41));
+  });
+  assert.equal(await codeOf(open(flood, { allowPlaintext: true })), 'CONNECTION_LOST', 'a 2 MB line');
+  const hang = await fakeServer(t, '* OK hi\r\n', (l, s) => { reply(l, s, 'IMAP4rev1'); });
+  assert.equal(await codeOf(open(hang, { allowPlaintext: true })), 'CONNECTION_LOST', 'LOGIN never answered: the idle timeout');
+});
