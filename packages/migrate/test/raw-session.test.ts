@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { MigrateError, parseEndpoint, DataSession } from '../src/index.ts';
-import { ResponseReader, parseTagged, imapDate, type RawResponse } from '../src/imap/raw/reader.ts';
+import { createHash } from 'node:crypto';
+import { DigestSink } from '../src/imap/raw/digest-sink.ts';
+import { ResponseReader, parseTagged, imapDate, type Digested, type RawResponse } from '../src/imap/raw/reader.ts';
 
 test('reader: the same responses whatever the chunking, literals included', () => {
   const body = Buffer.from('From: a@b\r\n\r\n{5}\r\nnot a literal\r\n');
@@ -14,12 +16,53 @@ test('reader: the same responses whatever the chunking, literals included', () =
   new ResponseReader((r) => whole.push(r)).push(wire);
   assert.equal(whole.length, 3);
   assert.deepEqual(whole[0]!.literals[0], body);
-  assert.equal(whole[1]!.literals[0]!.length, 0);
+  assert.equal((whole[1]!.literals[0] as Buffer).length, 0);
   for (const size of [1, 2, 3, 7, 13]) {
     const got: RawResponse[] = [];
     const reader = new ResponseReader((r) => got.push(r));
     for (let i = 0; i < wire.length; i += size) reader.push(wire.subarray(i, i + size));
-    assert.deepEqual(got.map((r) => [r.lines, r.literals.map((l) => Buffer.from(l).toString('latin1'))]), whole.map((r) => [r.lines, r.literals.map((l) => Buffer.from(l).toString('latin1'))]), `chunks of ${size}`);
+    assert.deepEqual(got.map((r) => [r.lines, r.literals.map((l) => (l as Buffer).toString('latin1'))]), whole.map((r) => [r.lines, r.literals.map((l) => (l as Buffer).toString('latin1'))]), `chunks of ${size}`);
+  }
+});
+
+test('reader: chunks are only borrowed (the socket reads into one reused buffer)', () => {
+  const body = Buffer.from(`Subject: x\r\n\r\n${'corpo '.repeat(5000)}`);
+  const wire = Buffer.concat([Buffer.from(`* 1 FETCH (UID 7 BODY[] {${body.length}}\r\n`), body, Buffer.from(')\r\nA1 OK done\r\n')]);
+  const got: RawResponse[] = [];
+  const reader = new ResponseReader((r) => got.push(r));
+  const reused = Buffer.alloc(1000);
+  for (let i = 0; i < wire.length; i += reused.length) {
+    const n = wire.copy(reused, 0, i, i + reused.length);
+    reader.push(reused.subarray(0, n));
+    reused.fill(0x58); // what the next read would overwrite
+  }
+  assert.equal(got.length, 2);
+  assert.deepEqual(got[0]!.literals[0], body);
+  assert.equal(got[0]!.lines[1], ')');
+});
+
+test('reader: a literal announced huge but never sent costs only what arrives', () => {
+  const got: RawResponse[] = [];
+  const reader = new ResponseReader((r) => got.push(r));
+  const before = process.memoryUsage().arrayBuffers;
+  reader.push(Buffer.from('* 1 FETCH (UID 7 BODY[] {4000000000}\r\nabc'));
+  assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 1024 * 1024, 'no buffer of the announced size');
+  assert.equal(got.length, 0);
+});
+
+test('digest sink: sha256 and size as the bytes arrive, whole bytes only when the header asks', () => {
+  const plain = Buffer.from(`From: a@b\r\nSubject: prova\r\n\r\n${'x'.repeat(200_000)}`);
+  const pec = Buffer.from(`X-Trasporto: posta-certificata\r\nFrom: a@b\r\n\r\n${'y'.repeat(100_000)}`);
+  const wire = Buffer.concat([Buffer.from(`* 1 FETCH (UID 1 BODY[] {${plain.length}}\r\n`), plain, Buffer.from(`)\r\n* 2 FETCH (UID 2 BODY[] {${pec.length}}\r\n`), pec, Buffer.from(')\r\n')]);
+  const keep = (head: Buffer): boolean => /^x-trasporto:/im.test(head.toString('latin1'));
+  for (const size of [7, 1000, 16384, wire.length]) {
+    const got: RawResponse[] = [];
+    const reader = new ResponseReader((r) => got.push(r), (n) => new DigestSink(n, keep));
+    for (let i = 0; i < wire.length; i += size) reader.push(Buffer.from(wire.subarray(i, i + size)));
+    const [a, b] = got.map((r) => r.literals[0] as Digested);
+    assert.deepEqual({ ...a! }, { size: plain.length, sha256: createHash('sha256').update(plain).digest('hex'), whole: null }, `chunks of ${size}`);
+    assert.equal(b!.sha256, createHash('sha256').update(pec).digest('hex'));
+    assert.deepEqual(b!.whole, pec, `chunks of ${size}`);
   }
 });
 

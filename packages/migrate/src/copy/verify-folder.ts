@@ -1,12 +1,12 @@
 /**
  * Verification after the copy: every message copied and not yet verified (with `reverify`,
  * every copy) is read back from the destination (UID FETCH BODY.PEEK[], so \Seen is untouched)
- * and its sha256 compared with the source's. PEC envelopes and receipts (X-Trasporto / X-Ricevuta) are also inspected by the core:
- * the signature must still check over the copied bytes.
+ * and its sha256, taken as the bytes arrive (they are not kept), compared with the source's.
+ * PEC envelopes and receipts (X-Trasporto / X-Ricevuta), the only ones kept whole, are also
+ * inspected by the core: the signature must still check over the copied bytes.
  */
 import type { DataSession } from '../imap/raw/data-session.ts';
 import { chunkBySize, READ_BYTES, READ_COUNT } from './chunks.ts';
-import { sha256Hex } from './locate.ts';
 import type { FolderWork } from './copy-folder.ts';
 import type { CopyOptions, JobMap } from './types.ts';
 
@@ -34,22 +34,22 @@ export async function verifyFolder(dst: DataSession, work: FolderWork, map: JobM
   const ok: number[] = [];
   const seen = new Set<number>();
   for (const part of chunkBySize(uids, (u) => byDestUid.get(u)!.size, READ_COUNT, READ_BYTES)) {
-    for await (const { uid, bytes } of dst.fetchRawMany(work.dest, part)) {
+    for await (const { uid, digest } of dst.fetchDigests(work.dest, part, looksLikePec)) {
       const e = byDestUid.get(uid);
       if (!e || seen.has(uid)) continue;
       seen.add(uid);
-      if (bytes.byteLength !== e.size || sha256Hex(bytes) !== e.sha256) {
+      if (digest.size !== e.size || digest.sha256 !== e.sha256) {
         await map.markFailed(work.source, work.uidValidity, e.sourceUid, `VERIFY_MISMATCH: destination UID ${uid} differs from the source`);
         report.failed++;
         report.errors.push({ uid: e.sourceUid, code: 'VERIFY_MISMATCH', reason: `destination UID ${uid} differs from the source bytes` });
         continue;
       }
       ok.push(e.sourceUid);
-      if (looksLikePec(bytes)) {
+      if (digest.whole) {
         report.pecChecked++;
         // Loaded on the first PEC message: most runs start faster without the signature stack.
         const { inspectMessage } = await import('@recapito/core');
-        const inspection = await inspectMessage(bytes, { at: new Date(), ...(options.trustAnchorsPem ? { trustAnchorsPem: options.trustAnchorsPem } : {}) });
+        const inspection = await inspectMessage(digest.whole, { at: new Date(), ...(options.trustAnchorsPem ? { trustAnchorsPem: options.trustAnchorsPem } : {}) });
         if (inspection.signature.status === 'valid') report.pecIntact++;
       }
     }

@@ -9,7 +9,9 @@ import type { Endpoint } from '../../endpoint.ts';
 import type { OpenOptions } from '../connect.ts';
 import type { AppendResult, MailboxState } from '../endpoint.ts';
 import { sequenceSet } from '../wire.ts';
-import { imapDate, quoted, type RawResponse } from './reader.ts';
+import { createHash } from 'node:crypto';
+import { DigestSink } from './digest-sink.ts';
+import { imapDate, quoted, type Digested, type LiteralValue, type RawResponse } from './reader.ts';
 import { Literal, RawSession } from './session.ts';
 
 export interface AppendItem { readonly bytes: Uint8Array; readonly flags: readonly string[]; readonly internalDate: Date }
@@ -79,8 +81,24 @@ export class DataSession {
     const got: { uid: number; bytes: Uint8Array }[] = [];
     await this.#raw.run([`UID FETCH ${sequenceSet(uids)} (UID BODY.PEEK[])`], `UID FETCH ${folder}`, (r) => {
       const m = fetchBody(r);
-      if (m && wanted.has(m.uid)) got.push(m);
+      if (m && wanted.has(m.uid)) got.push({ uid: m.uid, bytes: Buffer.isBuffer(m.body) ? m.body : m.body.whole ?? Buffer.alloc(0) });
     });
+    yield* got;
+  }
+
+  /**
+   * Size and sha256 of whole messages by UID, taken as they arrive (nothing is kept, see
+   * digest-sink.ts); `whole` holds the bytes of the messages whose start `keepWhole` accepts.
+   */
+  async *fetchDigests(folder: string, uids: readonly number[], keepWhole: (head: Buffer) => boolean): AsyncGenerator<{ uid: number; digest: Digested }> {
+    if (uids.length === 0) return;
+    await this.#ensure(folder);
+    const wanted = new Set(uids);
+    const got: { uid: number; digest: Digested }[] = [];
+    await this.#raw.run([`UID FETCH ${sequenceSet(uids)} (UID BODY.PEEK[])`], `UID FETCH ${folder}`, (r) => {
+      const m = fetchBody(r);
+      if (m && wanted.has(m.uid)) got.push({ uid: m.uid, digest: Buffer.isBuffer(m.body) ? digestOf(m.body) : m.body });
+    }, (size) => new DigestSink(size, keepWhole));
     yield* got;
   }
 
@@ -143,7 +161,7 @@ function expandUidSet(set: string): number[] {
 }
 
 /** `* n FETCH (... UID u ... BODY[] {size}<literal> ...)`: the UID and the body literal. */
-function fetchBody(r: RawResponse): { uid: number; bytes: Uint8Array } | null {
+function fetchBody(r: RawResponse): { uid: number; body: LiteralValue } | null {
   if (!/^\* \d+ FETCH /i.test(r.lines[0] ?? '')) return null;
   const text = r.lines.join('\n');
   const uid = /\bUID (\d+)/i.exec(text);
@@ -152,10 +170,15 @@ function fetchBody(r: RawResponse): { uid: number; bytes: Uint8Array } | null {
   const at = r.lines.findIndex((l) => /BODY\[\] \{\d+\}$/i.test(l));
   if (at >= 0) {
     const index = r.lines.slice(0, at).filter((l) => /\{\d+\}$/.test(l)).length;
-    const bytes = r.literals[index];
-    return bytes ? { uid: Number(uid[1]), bytes } : null;
+    const body = r.literals[index];
+    return body ? { uid: Number(uid[1]), body } : null;
   }
-  if (/BODY\[\] ""/i.test(text)) return { uid: Number(uid[1]), bytes: new Uint8Array(0) };
+  if (/BODY\[\] ""/i.test(text)) return { uid: Number(uid[1]), body: Buffer.alloc(0) };
   if (/BODY\[\] NIL/i.test(text)) throw new MigrateError('MESSAGE_NOT_FOUND', `UID ${uid[1]}: the server returned no body`);
   return null;
+}
+
+/** The digest of bytes already collected (an empty body, or a literal that was not streamed). */
+function digestOf(bytes: Buffer): Digested {
+  return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), whole: bytes };
 }

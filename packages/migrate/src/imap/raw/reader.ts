@@ -1,33 +1,90 @@
 /**
  * Splits an IMAP server's byte stream into responses (RFC 3501 §7): a response is one line, or
  * several when a line ends with a literal announcement `{n}` (§4.3), in which case exactly n
- * bytes follow and the response continues on the next line. Literal bytes are collected as
- * slices of the received chunks and joined once, so a 20 MB message costs one copy.
+ * bytes follow and the response continues on the next line.
+ *
+ * A pushed chunk is only borrowed: the session may read the socket into one reused buffer
+ * (see session.ts), so nothing of it is kept past `push`. A literal's bytes are copied once, into
+ * a buffer of the announced size; past {@link PREALLOCATE_MAX} the buffer grows with what really
+ * arrives, so a server announcing {4000000000} and sending nothing costs nothing.
  */
+
+/** A literal as received: its bytes, or what a {@link LiteralSink} made of them. */
+export type LiteralValue = Buffer | Digested;
+
+/** A literal reduced to its digest while it arrived (see digest-sink.ts). */
+export interface Digested {
+  readonly size: number;
+  readonly sha256: string;
+  /** All the bytes, when the sink was asked to keep them. */
+  readonly whole: Buffer | null;
+}
+
+/** Takes a literal's bytes as they arrive; `write` must copy what it keeps (the chunk is borrowed). */
+export interface LiteralSink {
+  write(bytes: Buffer): void;
+  end(): LiteralValue;
+}
+
+/** Chooses the sink of a literal of `size` bytes; null: collect the bytes. */
+export type SinkFor = (size: number) => LiteralSink | null;
 
 export interface RawResponse {
   /** The text lines of the response, literal announcements included, without CRLF. */
   readonly lines: readonly string[];
   /** The literals, in order. */
-  readonly literals: readonly Buffer[];
+  readonly literals: readonly LiteralValue[];
 }
 
 const EMPTY = Buffer.alloc(0);
 /** A line longer than this is a broken or hostile server, not IMAP. */
 const MAX_LINE = 1024 * 1024;
+/** Literals up to this size get their whole buffer at once. */
+export const PREALLOCATE_MAX = 64 * 1024 * 1024;
 
 export class ResponseTooLong extends Error {}
+
+/** The bytes, in a buffer of the announced size. */
+class Preallocated implements LiteralSink {
+  readonly #bytes: Buffer;
+  #filled = 0;
+  constructor(size: number) {
+    this.#bytes = Buffer.allocUnsafe(size);
+  }
+
+  write(bytes: Buffer): void {
+    this.#filled += bytes.copy(this.#bytes, this.#filled);
+  }
+
+  end(): Buffer {
+    return this.#bytes;
+  }
+}
+
+/** The bytes, kept as they come: for literals too big to trust their announced size. */
+class Growing implements LiteralSink {
+  readonly #parts: Buffer[] = [];
+  write(bytes: Buffer): void {
+    this.#parts.push(Buffer.from(bytes));
+  }
+
+  end(): Buffer {
+    return Buffer.concat(this.#parts);
+  }
+}
 
 export class ResponseReader {
   #partial: Buffer = EMPTY;
   #lines: string[] = [];
-  #literals: Buffer[] = [];
+  #literals: LiteralValue[] = [];
   #need = 0;
-  #parts: Buffer[] = [];
+  #sink: LiteralSink | null = null;
   readonly #emit: (r: RawResponse) => void;
+  readonly #sinkFor: SinkFor;
 
-  constructor(emit: (r: RawResponse) => void) {
+  constructor(emit: (r: RawResponse) => void, sinkFor: SinkFor = () => null) {
     this.#emit = emit;
+    this.#sinkFor = sinkFor;
   }
 
   push(chunk: Buffer): void {
@@ -35,7 +92,7 @@ export class ResponseReader {
     while (off < chunk.length) {
       if (this.#need > 0) {
         const take = Math.min(this.#need, chunk.length - off);
-        this.#parts.push(chunk.subarray(off, off + take));
+        this.#sink!.write(chunk.subarray(off, off + take));
         off += take;
         this.#need -= take;
         if (this.#need === 0) this.#endLiteral();
@@ -55,6 +112,7 @@ export class ResponseReader {
       const m = /\{(\d{1,10})\}$/.exec(line);
       if (m) {
         this.#need = Number(m[1]);
+        this.#sink = this.#sinkFor(this.#need) ?? (this.#need <= PREALLOCATE_MAX ? new Preallocated(this.#need) : new Growing());
         if (this.#need === 0) this.#endLiteral();
         continue;
       }
@@ -66,8 +124,8 @@ export class ResponseReader {
   }
 
   #endLiteral(): void {
-    this.#literals.push(this.#parts.length === 1 ? this.#parts[0]! : this.#parts.length === 0 ? EMPTY : Buffer.concat(this.#parts));
-    this.#parts = [];
+    this.#literals.push(this.#sink!.end());
+    this.#sink = null;
   }
 }
 
