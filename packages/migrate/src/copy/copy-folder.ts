@@ -17,6 +17,7 @@ import type { DataSession } from '../imap/raw/data-session.ts';
 import { messageIdOf } from '../imap/wire.ts';
 import { chunkBySize } from './chunks.ts';
 import { locateAppended, sha256Hex } from './locate.ts';
+import { verifyEntries } from './verify-folder.ts';
 import type { CopyOptions, FolderReport, JobEntry, JobMap } from './types.ts';
 
 /** A folder to copy, as the scan found it. */
@@ -79,14 +80,23 @@ export async function copyFolder(src: DataSession, dst: DataSession, work: Folde
   const todo = work.todo.filter((m) => !done.has(m.uid) && !ctx.failedThisRun.has(m.uid));
   const groups = chunkBySize(todo, (m) => m.size, BATCH_MESSAGES, BATCH_BYTES);
   let next: Promise<Fetched[]> | undefined = groups.length > 0 ? fetchBatch(src, work.source, groups[0]!) : undefined;
+  let verifying: Promise<void> = Promise.resolve();
   for (let i = 0; next; i++) {
     const current = await next;
     next = i + 1 < groups.length ? fetchBatch(src, work.source, groups[i + 1]!) : undefined;
     // A failure below must not leave the prefetch's rejection unhandled.
     next?.catch(() => undefined);
     options.signal?.throwIfAborted();
-    await appendBatch(dst, work, dstState.uidValidity, current, ctx);
+    const copied = await appendBatch(dst, work, dstState.uidValidity, current, ctx);
+    // Each batch is read back while the next one is appended on the same session, so a big
+    // folder is not verified all at the end, alone (the folder's sweep finds the rest).
+    await verifying;
+    if (options.verify !== false && copied.length > 0) {
+      verifying = verifyEntries(dst, work, copied, map, options);
+      verifying.catch(() => undefined);
+    }
   }
+  await verifying;
 }
 
 function entryOf(work: FolderWork, f: Fetched, over: Partial<JobEntry>): JobEntry {
@@ -161,7 +171,8 @@ async function appendAll(dst: DataSession, work: FolderWork, batch: readonly Fet
   return out;
 }
 
-async function appendBatch(dst: DataSession, work: FolderWork, destUidValidity: number, batch: readonly Fetched[], ctx: FolderContext): Promise<void> {
+/** Appends and records one batch; returns the entries recorded `copied` (with their destination UID). */
+async function appendBatch(dst: DataSession, work: FolderWork, destUidValidity: number, batch: readonly Fetched[], ctx: FolderContext): Promise<JobEntry[]> {
   const { map, options } = ctx;
   const report = work.report;
   await map.record(batch.map((f) => entryOf(work, f, {})));
@@ -193,7 +204,8 @@ async function appendBatch(dst: DataSession, work: FolderWork, destUidValidity: 
   await map.record(known);
   if (fatal !== undefined) throw fatal;
   options.signal?.throwIfAborted();
-  if (unknown.length === 0) return;
+  const copied = known.filter((e) => e.state === 'copied');
+  if (unknown.length === 0) return copied;
   const { found, missing } = await locateAppended(dst, map, work.dest, destUidValidity, unknown);
   // Appended with OK, yet not there: recorded as failed, so the next run tries again.
   await map.record([...found, ...missing.map((e) => ({ ...e, state: 'failed' as const, error: 'MESSAGE_REJECTED: appended but not found in the destination' }))]);
@@ -202,4 +214,5 @@ async function appendBatch(dst: DataSession, work: FolderWork, destUidValidity: 
     report.failed++;
     report.errors.push({ uid: e.sourceUid, code: 'MESSAGE_REJECTED', reason: 'the server accepted the APPEND but the message is not in the folder' });
   }
+  return [...copied, ...found];
 }

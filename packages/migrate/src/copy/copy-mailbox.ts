@@ -8,7 +8,7 @@ import { MigrateError } from '../errors.ts';
 import type { ImapEndpoint } from '../imap/endpoint.ts';
 import type { DataSession } from '../imap/raw/data-session.ts';
 import { copyFolder, type FolderContext, type FolderWork } from './copy-folder.ts';
-import { scanMailbox } from './scan.ts';
+import { planFolders, scanFolders, type FolderPlan } from './scan.ts';
 import { backoffDelay, sleep } from './throttle.ts';
 import type { Connect, CopyOptions, DataConnect, JobMap, MailboxReport, RunStatus } from './types.ts';
 import { verifyFolder } from './verify-folder.ts';
@@ -64,18 +64,25 @@ async function openLane(lane: Lane, job: MailboxJob): Promise<{ src: DataSession
   return { src: lane.src, dst: lane.dst };
 }
 
-/** The scan, over the general sessions, under the first lane's reservation. */
-async function scan(job: MailboxJob, report: MailboxReport): Promise<{ work: FolderWork[]; quota: { usedBytes: number; limitBytes: number } | null }> {
+/**
+ * The scan, under the first lane's reservation: folders over the general sessions, then (those
+ * closed) the messages over the lane's own source session, which the copy then goes on using.
+ */
+async function scan(job: MailboxJob, report: MailboxReport, first: Lane): Promise<{ work: FolderWork[]; quota: { usedBytes: number; limitBytes: number } | null }> {
   let src: ImapEndpoint | undefined;
   let dst: ImapEndpoint | undefined;
+  let plans: FolderPlan[];
+  let quota: { usedBytes: number; limitBytes: number } | null;
   try {
     src = await job.connectSource();
     dst = await job.connectDest();
-    const work = await scanMailbox(src, dst, job.map, job.options, report);
-    return { work, quota: await dst.quota().catch(() => null) };
+    plans = await planFolders(src, dst, job.options, report);
+    quota = await dst.quota().catch(() => null);
   } finally {
     await Promise.all([src?.close(), dst?.close()]);
   }
+  first.src ??= await job.dataSource();
+  return { work: await scanFolders(first.src, plans, job.map, job.options, report), quota };
 }
 
 export function statusOf(report: MailboxReport): RunStatus {
@@ -92,7 +99,7 @@ export async function copyMailbox(job: MailboxJob): Promise<MailboxReport> {
     const first: Lane = {};
     lanes.push(first);
     first.release = await job.reserveLane?.();
-    const { work, quota } = await scan(job, report);
+    const { work, quota } = await scan(job, report, first);
     const folders = work.map((w) => ({ source: w.source, messages: w.todo.length, bytes: w.todo.reduce((s, m) => s + m.size, 0) }));
     const todoBytes = folders.reduce((n, f) => n + f.bytes, 0);
     const todoMessages = folders.reduce((n, f) => n + f.messages, 0);

@@ -6,6 +6,7 @@
 import { MigrateError } from '../errors.ts';
 import { mapFolders, type SourceFolder, type SpecialUse } from '../folders.ts';
 import type { ImapEndpoint } from '../imap/endpoint.ts';
+import type { DataSession } from '../imap/raw/data-session.ts';
 import type { FolderWork } from './copy-folder.ts';
 import type { CopyOptions, FolderReport, JobMap, MailboxReport } from './types.ts';
 
@@ -27,7 +28,14 @@ export function emptyFolderReport(source: string, destination: string, messages:
   };
 }
 
-export async function scanMailbox(src: ImapEndpoint, dst: ImapEndpoint, map: JobMap, options: CopyOptions, report: MailboxReport): Promise<FolderWork[]> {
+/** A source folder to read and the destination folder it goes to. */
+export interface FolderPlan { readonly source: string; readonly dest: string }
+
+/**
+ * The folders: both servers' lists mapped (folders.ts), excluded ones noted in the report,
+ * missing destination folders created (parents first). Returns the selectable ones.
+ */
+export async function planFolders(src: ImapEndpoint, dst: ImapEndpoint, options: CopyOptions, report: MailboxReport): Promise<FolderPlan[]> {
   const sourceFolders = await src.listFolders();
   const destFolders = await dst.listFolders();
   const mapping = mapFolders(sourceFolders, {
@@ -54,18 +62,21 @@ export async function scanMailbox(src: ImapEndpoint, dst: ImapEndpoint, map: Job
       existing.add(p.dest);
     }
   }
+  return plans.filter((p) => !p.noselect).map((p) => ({ source: p.source, dest: p.dest }));
+}
+
+/**
+ * Reads every planned source folder (metadata only, one UID FETCH each on a data session) to
+ * know what is new since the last run and how much there is to copy.
+ */
+export async function scanFolders(src: DataSession, plans: readonly FolderPlan[], map: JobMap, options: CopyOptions, report: MailboxReport): Promise<FolderWork[]> {
   const work: FolderWork[] = [];
   for (const p of plans) {
-    if (p.noselect) continue;
     options.signal?.throwIfAborted();
     const state = await src.examine(p.source);
     const done = await map.copiedUids(p.source, state.uidValidity);
-    const messages = [];
-    let bytes = 0;
-    for await (const m of src.listMessages(p.source, 1, { messageId: false })) {
-      messages.push(m);
-      bytes += m.size;
-    }
+    const messages = await src.listMessages(p.source);
+    const bytes = messages.reduce((n, m) => n + m.size, 0);
     const todo = messages.filter((m) => !done.has(m.uid));
     const folderReport = emptyFolderReport(p.source, p.dest, messages.length, bytes);
     folderReport.skipped = messages.length - todo.length;

@@ -8,7 +8,7 @@
 import type { DataSession } from '../imap/raw/data-session.ts';
 import { chunkBySize, READ_BYTES, READ_COUNT } from './chunks.ts';
 import type { FolderWork } from './copy-folder.ts';
-import type { CopyOptions, JobMap } from './types.ts';
+import type { CopyOptions, JobEntry, JobMap } from './types.ts';
 
 /** How much of the header we look at to tell a PEC message (headers come first). */
 const HEADER_PROBE = 64 * 1024;
@@ -25,10 +25,21 @@ export function looksLikePec(bytes: Uint8Array): boolean {
   return /^x-(trasporto|ricevuta)[ \t]*:/im.test(probe.subarray(0, end).toString('latin1'));
 }
 
+/**
+ * The sweep at the end of a folder: every copy not yet verified (copies of this run were
+ * mostly verified batch by batch, see copy-folder.ts; the rest come from interrupted runs),
+ * and with `reverify` the verified ones again.
+ */
 export async function verifyFolder(dst: DataSession, work: FolderWork, map: JobMap, options: CopyOptions): Promise<void> {
-  const report = work.report;
   const entries = await map.entries(work.source, work.uidValidity, 'copied');
   if (options.reverify) entries.push(...await map.entries(work.source, work.uidValidity, 'verified'));
+  await verifyEntries(dst, work, entries, map, options);
+  work.report.verified = (await map.entries(work.source, work.uidValidity, 'verified')).length;
+}
+
+/** Reads the given copies back and records each as verified, or failed with the reason. */
+export async function verifyEntries(dst: DataSession, work: FolderWork, entries: readonly JobEntry[], map: JobMap, options: CopyOptions): Promise<void> {
+  const report = work.report;
   const byDestUid = new Map(entries.filter((e) => e.destUid !== null).map((e) => [e.destUid!, e]));
   const uids = [...byDestUid.keys()].sort((a, b) => a - b);
   const ok: number[] = [];
@@ -61,5 +72,4 @@ export async function verifyFolder(dst: DataSession, work: FolderWork, map: JobM
     report.errors.push({ uid: e.sourceUid, code: 'VERIFY_MISSING', reason: `destination UID ${e.destUid} is no longer in ${work.dest}` });
   }
   await map.markVerified(work.source, work.uidValidity, ok);
-  report.verified = (await map.entries(work.source, work.uidValidity, 'verified')).length;
 }

@@ -7,10 +7,11 @@ import { encodeMutf7 } from '@recapito/imap/mutf7';
 import { MigrateError } from '../../errors.ts';
 import type { Endpoint } from '../../endpoint.ts';
 import type { OpenOptions } from '../connect.ts';
-import type { AppendResult, MailboxState } from '../endpoint.ts';
+import type { AppendResult, MailboxState, SourceMessage } from '../endpoint.ts';
 import { sequenceSet } from '../wire.ts';
 import { createHash } from 'node:crypto';
 import { DigestSink } from './digest-sink.ts';
+import { FetchMetaCollector } from './fetch-meta.ts';
 import { imapDate, quoted, type Digested, type LiteralValue, type RawResponse } from './reader.ts';
 import { Literal, RawSession } from './session.ts';
 
@@ -100,6 +101,18 @@ export class DataSession {
       if (m && wanted.has(m.uid)) got.push({ uid: m.uid, digest: Buffer.isBuffer(m.body) ? digestOf(m.body) : m.body });
     }, (size) => new DigestSink(size, keepWhole));
     yield* got;
+  }
+
+  /**
+   * Flags, INTERNALDATE and size of every message of `folder` (the scan), by UID ascending, in
+   * one UID FETCH; the Message-ID is not asked (the copy reads it from the bytes).
+   */
+  async listMessages(folder: string): Promise<SourceMessage[]> {
+    await this.#ensure(folder);
+    if (this.#selected!.state.exists === 0) return [];
+    const meta = new FetchMetaCollector();
+    await this.#raw.run(['UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)'], `UID FETCH ${folder}`, (r) => meta.take(r.lines.join(' ')));
+    return meta.messages(folder);
   }
 
   /** UID and RFC822.SIZE of the messages with UID ≥ `fromUid`. */
