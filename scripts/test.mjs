@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): type check, lint with import boundaries, then every
-// `*.test.ts` under packages/ and apps/ with node's test runner (tsx as loader).
+// The one test command (`npm test`): build the CLI bundle, type check, lint with import
+// boundaries, then every `*.test.ts` under packages/ and apps/ with node's test runner (tsx as
+// loader).
 // Usage: node scripts/test.mjs [--only-tests] [path-filter...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -33,6 +34,8 @@ function findTests(dir, out = []) {
   return out;
 }
 
+// The CLI the tests spawn runs from the bundle, as users' does (apps/recapito/bin/bundle.js).
+run('build', process.execPath, [join(root, 'scripts/build.mjs')]);
 if (!onlyTests) {
   run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('lint', 'npx', ['eslint', '.']);

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Entry point: registers the TypeScript loader, then hands over to the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point: the prebuilt bundle when it matches the sources (see bundle.js), else the
+// TypeScript sources through the tsx loader.
+import { pathToFileURL } from 'node:url';
+import { freshBundle } from './bundle.js';
 
-register();
-const { main } = await import('../src/main.ts');
+const bundle = process.env['RECAPITO_FROM_SOURCES'] ? null : freshBundle();
+let main;
+if (bundle) {
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));
