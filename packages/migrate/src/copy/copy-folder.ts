@@ -17,6 +17,7 @@ import type { DataSession } from '../imap/raw/data-session.ts';
 import { messageIdOf } from '../imap/wire.ts';
 import { chunkBySize } from './chunks.ts';
 import { locateAppended, sha256Hex } from './locate.ts';
+import { slabs, type Slab } from './slabs.ts';
 import { verifyEntries } from './verify-folder.ts';
 import type { CopyOptions, FolderReport, JobEntry, JobMap } from './types.ts';
 
@@ -51,14 +52,18 @@ function messageIdFromBytes(bytes: Uint8Array): string | null {
   return messageIdOf(end < 0 ? head : head.subarray(0, end + 2));
 }
 
-async function fetchBatch(src: DataSession, folder: string, batch: readonly SourceMessage[]): Promise<Fetched[]> {
+/** A batch read from the source; its bytes live in `slab` (or, if they did not fit, their own buffers). */
+interface FetchedBatch { readonly messages: Fetched[]; readonly slab: Slab }
+
+async function fetchBatch(src: DataSession, folder: string, batch: readonly SourceMessage[]): Promise<FetchedBatch> {
   const byUid = new Map(batch.map((m) => [m.uid, m]));
   const out: Fetched[] = [];
-  for await (const { uid, bytes } of src.fetchRawMany(folder, [...byUid.keys()])) {
+  const slab = slabs.acquire();
+  for await (const { uid, bytes } of src.fetchRawMany(folder, [...byUid.keys()], (size) => slab.take(size))) {
     const meta = byUid.get(uid);
     if (meta) out.push({ meta, bytes, sha256: sha256Hex(bytes), messageId: meta.messageId ?? messageIdFromBytes(bytes) });
   }
-  return out.sort((a, b) => a.meta.uid - b.meta.uid);
+  return { messages: out.sort((a, b) => a.meta.uid - b.meta.uid), slab };
 }
 
 /** Settles the entries an interrupted run left pending in this folder. */
@@ -79,7 +84,7 @@ export async function copyFolder(src: DataSession, dst: DataSession, work: Folde
   const done = await map.copiedUids(work.source, work.uidValidity);
   const todo = work.todo.filter((m) => !done.has(m.uid) && !ctx.failedThisRun.has(m.uid));
   const groups = chunkBySize(todo, (m) => m.size, BATCH_MESSAGES, BATCH_BYTES);
-  let next: Promise<Fetched[]> | undefined = groups.length > 0 ? fetchBatch(src, work.source, groups[0]!) : undefined;
+  let next: Promise<FetchedBatch> | undefined = groups.length > 0 ? fetchBatch(src, work.source, groups[0]!) : undefined;
   let verifying: Promise<void> = Promise.resolve();
   for (let i = 0; next; i++) {
     const current = await next;
@@ -87,7 +92,10 @@ export async function copyFolder(src: DataSession, dst: DataSession, work: Folde
     // A failure below must not leave the prefetch's rejection unhandled.
     next?.catch(() => undefined);
     options.signal?.throwIfAborted();
-    const copied = await appendBatch(dst, work, dstState.uidValidity, current, ctx);
+    const copied = await appendBatch(dst, work, dstState.uidValidity, current.messages, ctx);
+    // Every APPEND of the batch is answered: its bytes are no longer referenced. (After a
+    // failure the slab is simply left to the garbage collector.)
+    slabs.release(current.slab);
     // Each batch is read back while the next one is appended on the same session, so a big
     // folder is not verified all at the end, alone (the folder's sweep finds the rest).
     await verifying;

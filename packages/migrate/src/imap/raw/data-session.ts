@@ -12,7 +12,7 @@ import { sequenceSet } from '../wire.ts';
 import { createHash } from 'node:crypto';
 import { DigestSink } from './digest-sink.ts';
 import { FetchMetaCollector } from './fetch-meta.ts';
-import { imapDate, quoted, type Digested, type LiteralValue, type RawResponse } from './reader.ts';
+import { imapDate, Preallocated, quoted, type Digested, type LiteralValue, type RawResponse } from './reader.ts';
 import { Literal, RawSession } from './session.ts';
 
 export interface AppendItem { readonly bytes: Uint8Array; readonly flags: readonly string[]; readonly internalDate: Date }
@@ -75,15 +75,17 @@ export class DataSession {
   }
 
   /** Whole messages by UID, one UID FETCH; a UID that is gone is simply not yielded. */
-  async *fetchRawMany(folder: string, uids: readonly number[]): AsyncGenerator<{ uid: number; bytes: Uint8Array }> {
+  async *fetchRawMany(folder: string, uids: readonly number[], into?: (size: number) => Buffer | null): AsyncGenerator<{ uid: number; bytes: Uint8Array }> {
     if (uids.length === 0) return;
     await this.#ensure(folder);
     const wanted = new Set(uids);
     const got: { uid: number; bytes: Uint8Array }[] = [];
+    // `into` may lend the memory of a literal (see copy/slabs.ts); otherwise it is allocated.
+    const sinkFor = into ? (size: number) => { const b = into(size); return b ? new Preallocated(b) : null; } : undefined;
     await this.#raw.run([`UID FETCH ${sequenceSet(uids)} (UID BODY.PEEK[])`], `UID FETCH ${folder}`, (r) => {
       const m = fetchBody(r);
       if (m && wanted.has(m.uid)) got.push({ uid: m.uid, bytes: Buffer.isBuffer(m.body) ? m.body : m.body.whole ?? Buffer.alloc(0) });
-    });
+    }, sinkFor);
     yield* got;
   }
 

@@ -44,12 +44,12 @@ export const PREALLOCATE_MAX = 64 * 1024 * 1024;
 
 export class ResponseTooLong extends Error {}
 
-/** The bytes, in a buffer of the announced size. */
-class Preallocated implements LiteralSink {
+/** The bytes, in a buffer of the announced size (given, or allocated). */
+export class Preallocated implements LiteralSink {
   readonly #bytes: Buffer;
   #filled = 0;
-  constructor(size: number) {
-    this.#bytes = Buffer.allocUnsafe(size);
+  constructor(sizeOrBuffer: number | Buffer) {
+    this.#bytes = typeof sizeOrBuffer === 'number' ? Buffer.allocUnsafe(sizeOrBuffer) : sizeOrBuffer;
   }
 
   write(bytes: Buffer): void {
