@@ -64,6 +64,8 @@ export interface MigrationMaps {
   markFailed(jobId: number, sourceFolder: string, sourceUidValidity: number, uid: number, error: string): Promise<void>;
   /** Source UIDs copied or verified (what a resumed run skips); one indexed query. */
   copiedUids(jobId: number, sourceFolder: string, sourceUidValidity: number): Promise<Set<number>>;
+  /** UIDVALIDITYs of `sourceFolder` with copied or verified entries, ascending (more than one: the folder was renumbered). */
+  uidValidities(jobId: number, sourceFolder: string): Promise<number[]>;
   /** Copied or verified entries of `destFolder` with these bytes, in source order. */
   findByDigest(jobId: number, destFolder: string, sha256: string, size: number): Promise<MapEntry[]>;
   /** Entries of one source folder in one state, by source UID. */

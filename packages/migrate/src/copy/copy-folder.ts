@@ -16,6 +16,7 @@ import type { AppendResult, SourceMessage } from '../imap/endpoint.ts';
 import type { DataSession } from '../imap/raw/data-session.ts';
 import { messageIdOf } from '../imap/wire.ts';
 import { chunkBySize } from './chunks.ts';
+import { EarlierCopies } from './earlier.ts';
 import { locateAppended, sha256Hex } from './locate.ts';
 import { slabs, type Slab } from './slabs.ts';
 import { verifyEntries } from './verify-folder.ts';
@@ -83,6 +84,7 @@ export async function copyFolder(src: DataSession, dst: DataSession, work: Folde
   await settlePending(dst, work, dstState.uidValidity, map);
   const done = await map.copiedUids(work.source, work.uidValidity);
   const todo = work.todo.filter((m) => !done.has(m.uid) && !ctx.failedThisRun.has(m.uid));
+  const earlier = todo.length > 0 ? await EarlierCopies.load(map, work, dstState.uidValidity) : null;
   const groups = chunkBySize(todo, (m) => m.size, BATCH_MESSAGES, BATCH_BYTES);
   let next: Promise<FetchedBatch> | undefined = groups.length > 0 ? fetchBatch(src, work.source, groups[0]!) : undefined;
   let verifying: Promise<void> = Promise.resolve();
@@ -92,7 +94,10 @@ export async function copyFolder(src: DataSession, dst: DataSession, work: Folde
     // A failure below must not leave the prefetch's rejection unhandled.
     next?.catch(() => undefined);
     options.signal?.throwIfAborted();
-    const copied = await appendBatch(dst, work, dstState.uidValidity, current.messages, ctx);
+    const matched = earlier ? await rematch(work, current.messages, earlier, ctx) : [];
+    const taken = new Set(matched.map((e) => e.sourceUid));
+    const fresh = taken.size > 0 ? current.messages.filter((f) => !taken.has(f.meta.uid)) : current.messages;
+    const copied = [...matched, ...await appendBatch(dst, work, dstState.uidValidity, fresh, ctx)];
     // Every APPEND of the batch is answered: its bytes are no longer referenced. (After a
     // failure the slab is simply left to the garbage collector.)
     slabs.release(current.slab);
@@ -105,6 +110,22 @@ export async function copyFolder(src: DataSession, dst: DataSession, work: Folde
     }
   }
   await verifying;
+}
+
+/** Records as copied the messages of the batch that already have a copy from an earlier numbering (earlier.ts). */
+async function rematch(work: FolderWork, batch: readonly Fetched[], earlier: EarlierCopies, ctx: FolderContext): Promise<JobEntry[]> {
+  const matched: JobEntry[] = [];
+  for (const f of batch) {
+    const e = earlier.claim(f.sha256, f.bytes.byteLength);
+    if (!e) continue;
+    matched.push(entryOf(work, f, { destFolder: e.destFolder, destUidValidity: e.destUidValidity, destUid: e.destUid, state: 'copied' }));
+    ctx.options.onEvent?.({ type: 'progress', folder: work.source, messages: 1, bytes: f.bytes.byteLength });
+  }
+  if (matched.length === 0) return matched;
+  await ctx.map.record(matched);
+  work.report.skipped += matched.length;
+  work.report.rematched += matched.length;
+  return matched;
 }
 
 function entryOf(work: FolderWork, f: Fetched, over: Partial<JobEntry>): JobEntry {

@@ -120,6 +120,12 @@ export async function copyMailbox(job: MailboxJob): Promise<MailboxReport> {
   } finally {
     await Promise.all(lanes.map(closeLane));
   }
+  for (const f of report.folders) {
+    if (f.rematched === 0) continue;
+    const message = `${f.source}: the source folder was renumbered (UIDVALIDITY changed) since an earlier run; ${f.rematched} messages already in ${f.destination} were recognised by content and not copied again`;
+    report.warnings.push({ code: 'FOLDER_CHANGED', message });
+    job.options.onEvent?.({ type: 'warning', code: 'FOLDER_CHANGED', message });
+  }
   report.status = statusOf(report);
   report.durationMs = Date.now() - started;
   return report;

@@ -23,7 +23,7 @@ function specialUses(folders: readonly SourceFolder[]): Partial<Record<SpecialUs
 
 export function emptyFolderReport(source: string, destination: string, messages: number, bytes: number): FolderReport {
   return {
-    source, destination, messages, bytes, copied: 0, copiedBytes: 0, skipped: 0, failed: 0, verified: 0,
+    source, destination, messages, bytes, copied: 0, copiedBytes: 0, skipped: 0, rematched: 0, failed: 0, verified: 0,
     pecChecked: 0, pecIntact: 0, flagsDropped: 0, errors: [],
   };
 }

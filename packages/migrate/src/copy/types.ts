@@ -32,6 +32,8 @@ export interface JobMap {
   entries(sourceFolder: string, uidValidity: number, state: EntryState): Promise<JobEntry[]>;
   forgetPending(sourceFolder: string, uidValidity: number, uids: readonly number[]): Promise<void>;
   maxDestUid(destFolder: string, destUidValidity: number): Promise<number>;
+  /** UIDVALIDITYs of the source folder with copies recorded (more than one: it was renumbered). */
+  uidValidities(sourceFolder: string): Promise<number[]>;
   markVerified(sourceFolder: string, uidValidity: number, uids: readonly number[]): Promise<void>;
   markFailed(sourceFolder: string, uidValidity: number, uid: number, error: string): Promise<void>;
 }
@@ -90,6 +92,11 @@ export interface FolderReport {
   copiedBytes: number;
   /** Already in the destination from an earlier run (the identity map said so). */
   skipped: number;
+  /**
+   * Of the skipped, those found by content after the source folder was renumbered (its
+   * UIDVALIDITY changed since the run that copied them; see copy/earlier.ts).
+   */
+  rematched: number;
   failed: number;
   /** Re-read from the destination and found identical, by this run or an earlier one. */
   verified: number;
@@ -125,6 +132,7 @@ export interface MigrationMapsPort {
   entries(jobId: number, sourceFolder: string, uidValidity: number, state: EntryState): Promise<JobEntry[]>;
   forgetPending(jobId: number, sourceFolder: string, uidValidity: number, uids: readonly number[]): Promise<void>;
   maxDestUid(jobId: number, destFolder: string, destUidValidity: number): Promise<number>;
+  uidValidities(jobId: number, sourceFolder: string): Promise<number[]>;
   markVerified(jobId: number, sourceFolder: string, uidValidity: number, uids: readonly number[]): Promise<void>;
   markFailed(jobId: number, sourceFolder: string, uidValidity: number, uid: number, error: string): Promise<void>;
 }
@@ -137,6 +145,7 @@ export function bindJob(maps: MigrationMapsPort, jobId: number): JobMap {
     entries: (f, v, s) => maps.entries(jobId, f, v, s),
     forgetPending: (f, v, u) => maps.forgetPending(jobId, f, v, u),
     maxDestUid: (f, v) => maps.maxDestUid(jobId, f, v),
+    uidValidities: (f) => maps.uidValidities(jobId, f),
     markVerified: (f, v, u) => maps.markVerified(jobId, f, v, u),
     markFailed: (f, v, u, e) => maps.markFailed(jobId, f, v, u, e),
   };

@@ -170,6 +170,15 @@ export class KyselyMigrationMaps implements MigrationMaps {
     return new Set(rows.map((r) => Number(r.source_uid)));
   }
 
+  async uidValidities(jobId: number, sourceFolder: string): Promise<number[]> {
+    const rows = await this.db.selectFrom('migration_map').select('source_uid_validity').distinct()
+      .where('job_id', '=', jobId).where('source_folder', '=', sourceFolder)
+      .where('state', 'in', PRESENT)
+      .orderBy('source_uid_validity')
+      .execute();
+    return rows.map((r) => Number(r.source_uid_validity));
+  }
+
   async findByDigest(jobId: number, destFolder: string, sha256: string, size: number): Promise<MapEntry[]> {
     const rows = await this.db.selectFrom('migration_map').selectAll()
       .where('job_id', '=', jobId).where('dest_folder', '=', destFolder)

@@ -156,22 +156,21 @@ export function migrationMapsContract(make: MakeTarget): void {
     const verified = await s.migrations.findByDigest(job.id, 'INBOX', sha('new1'), 101);
     assert.deepEqual(verified.map((e) => [e.sourceUidValidity, e.state]), [[8, 'verified']]);
     assert.equal((await s.migrations.findByDigest(job.id, 'INBOX', sha('m2'), 102))[0]!.state, 'copied');
+    // Both numberings of the folder are known; one with only pending or failed entries is not.
+    await s.migrations.recordCopied(job.id, [entry(5, { sourceUidValidity: 9, state: 'pending', destUid: null, destUidValidity: null }), entry(6, { sourceUidValidity: 10, state: 'failed', error: 'OVER_QUOTA: full' })]);
+    assert.deepEqual(await s.migrations.uidValidities(job.id, 'INBOX'), [7, 8]);
+    assert.deepEqual(await s.migrations.uidValidities(job.id, 'Archivio'), []);
   }));
 
   it('records a 100,000-entry job in batches; copiedUids returns them all', () => withStore(make, async (s) => {
     const job = await s.migrations.openJob('big', 'a', 'b');
     const N = 100_000;
-    const started = performance.now();
     for (let from = 1; from <= N; from += 5000) {
       await s.migrations.recordCopied(job.id, Array.from({ length: 5000 }, (_, i) => entry(from + i, { sha256: sha('x'), messageId: null })));
     }
-    const recorded = performance.now();
     const uids = await s.migrations.copiedUids(job.id, 'INBOX', 7);
-    const read = performance.now() - recorded;
     assert.equal(uids.size, N);
     assert.ok(uids.has(1) && uids.has(N) && !uids.has(N + 1));
-    assert.ok(read < 2000, `copiedUids took ${read.toFixed(0)} ms`);
-    assert.ok(recorded - started < 8000, `recording took ${(recorded - started).toFixed(0)} ms`);
     const [sum] = await s.migrations.summary(job.id);
     assert.equal(sum!.copied, N);
   }));
