@@ -60,6 +60,11 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promis
 }
 
 const total = (msgs: GeneratedMessage[]): number => msgs.reduce((s, m) => s + m.raw.length, 0);
+/**
+ * Before each timed run: the previous run's 500 MB still being written back to disk must not
+ * slow the next tool down (not timed).
+ */
+const settle = async (): Promise<void> => { await measured('sync', []); };
 const errorLines = (stderr: string): string => stderr.trim().split('\n').slice(-4).join(' | ');
 
 async function main(): Promise<void> {
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
     const rows = new Map<string, Row>();
     /** One run of a tool into its own destination user; repeated runs of a tool share a row. */
     const tool = async (name: string, user: string, job: Job, ignore: string[] = []): Promise<void> => {
+      await settle();
       progress(`${name} (${user}): copying`);
       const r = await measured(job.cmd, job.args, { ...(job.env ? { env: job.env } : {}) });
       progress(`  exit ${r.code} in ${r.seconds.toFixed(1)} s; checking`);
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
     };
     const pairs = (prefix: string): [Endpoint, Endpoint][] => boxes.map((_, k) => [at(src, `casella${k + 1}`, 'src'), at(dst, `${prefix}${k + 1}`, 'dst')]);
     {
+      await settle();
       progress(`Recapito migrate batch: ${MAILBOXES} mailboxes, 8 at a time`);
       const job = await recapitoBatch(pairs('rbatch'), join(work, 'batch'), PW, ca, 8);
       const r = await measured(job.cmd, job.args, { ...(job.env ? { env: job.env } : {}) });
@@ -152,6 +159,7 @@ async function main(): Promise<void> {
       rows.push({ tool: 'Recapito migrate batch', code: r.code, seconds: r.seconds, messages: count, bytes, rss: r.memory.rss,
         check: await verify('rbatch', ['$Migrated']), ...(r.code !== 0 ? { note: `exit ${r.code}: ${errorLines(r.stderr + r.stdout)}` } : {}) });
     }
+    await settle();
     progress(`mbsync: ${MAILBOXES} processes, 8 at a time`);
     const jobs = await Promise.all(pairs('mbatch').map(([s, d], k) => mbsyncJob(s, d, join(work, `mbatch${k + 1}`))));
     const m = await runMany(jobs, 8);
