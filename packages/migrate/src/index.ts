@@ -1,5 +1,6 @@
-// Public surface of @recapito/migrate: groundwork of the migration engine — pure parsing and
-// mapping modules, and an IMAP endpoint (src/imap/) over imapflow.
+// Public surface of @recapito/migrate, the mailbox migration engine: endpoint URLs, folder
+// mapping, batch files, the general IMAP session (imapflow) and the data session of our own
+// (src/imap/), and the copy engine (src/copy/).
 export * from './errors.ts';
 export * from './endpoint.ts';
 export * from './folders.ts';

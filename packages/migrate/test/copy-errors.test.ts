@@ -14,7 +14,7 @@ test('copy engine: a full destination gives a warning, per-message OVER_QUOTA, p
   // Room for everything but the largest message.
   const pair = await recapitoPair(t, { destQuotaBytes: total - big + 10 });
   const map = await freshMap(t);
-  await fill(pair.connect(SRC), msgs);
+  await fill(pair, SRC, msgs);
   const events: CopyEvent[] = [];
   const first = await copyMailbox(mailboxJob(pair, map, { ...defaults, mark: null, onEvent: (e) => events.push(e) }));
   assert.equal(first.status, 'partial', JSON.stringify(first));
@@ -30,7 +30,7 @@ test('copy engine: a full destination gives a warning, per-message OVER_QUOTA, p
   const second = await copyMailbox(mailboxJob(pair, map, { ...defaults, mark: null }));
   assert.equal(second.status, 'success', JSON.stringify(second));
   assert.equal(second.folders.reduce((n, f) => n + f.copied, 0), 1, 'exactly the refused message');
-  const dest = await readAll(pair.connect(DST));
+  const dest = await readAll(pair, DST);
   assert.equal([...dest.values()].reduce((n, l) => n + l.length, 0), msgs.length);
 });
 
@@ -38,7 +38,7 @@ test('copy engine: --reverify finds a copy deleted since an earlier run; the nex
   const pair = await recapitoPair(t);
   const map = await freshMap(t);
   const msgs = sampleMailbox();
-  await fill(pair.connect(SRC), msgs);
+  await fill(pair, SRC, msgs);
   assert.equal((await copyMailbox(mailboxJob(pair, map, defaults))).status, 'success');
   // Someone deletes a copy on the destination.
   const inbox = pair.users[DST]!.folders.get('INBOX')!;
@@ -51,6 +51,6 @@ test('copy engine: --reverify finds a copy deleted since an earlier run; the nex
   const repair = await copyMailbox(mailboxJob(pair, map, defaults));
   assert.equal(repair.status, 'success', JSON.stringify(repair));
   assert.equal(repair.folders.reduce((n, f) => n + f.copied, 0), 1);
-  const dest = await readAll(pair.connect(DST));
+  const dest = await readAll(pair, DST);
   assert.equal(dest.get('INBOX')!.length, msgs.filter((m) => m.folder === 'INBOX').length);
 });

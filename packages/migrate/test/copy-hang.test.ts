@@ -38,7 +38,7 @@ async function freezingRelay(t: TestContext, port: number, limit: number): Promi
 test('copy engine: a destination that stops answering mid-copy is dropped after the timeout and the copy resumes without duplicates', async (t) => {
   const pair = await recapitoPair(t);
   const msgs: Msg[] = Array.from({ length: 60 }, (_, i) => ({ folder: 'INBOX', bytes: message(i, { body: `${i} `.repeat(8000) }), flags: [], date: new Date(Date.UTC(2020, 1, 1 + i)) }));
-  await fill(pair.connect(SRC), msgs);
+  await fill(pair, SRC, msgs);
   const relay = await freezingRelay(t, pair.port, 300_000);
   const map = await freshMap(t);
   const events: CopyEvent[] = [];
@@ -48,6 +48,6 @@ test('copy engine: a destination that stops answering mid-copy is dropped after 
   assert.ok(relay.froze(), 'the relay froze a session in the middle of the copy');
   assert.ok(events.some((e) => e.type === 'retry' && e.reason === 'CONNECTION_LOST'), 'the hung session was given up and retried');
   assert.equal(report.status, 'success', JSON.stringify(report));
-  const dest = await readAll(pair.connect(DST));
+  const dest = await readAll(pair, DST);
   assert.equal(dest.get('INBOX')!.length, msgs.length, 'each message exactly once');
 });

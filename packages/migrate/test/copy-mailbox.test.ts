@@ -26,7 +26,7 @@ test('copy engine: a mailbox copied, re-run, extended and re-run again', async (
   const pair = await recapitoPair(t);
   const map = await freshMap(t);
   const msgs = sampleMailbox();
-  await fill(pair.connect(SRC), msgs);
+  await fill(pair, SRC, msgs);
   const job = (options: Partial<CopyOptions> = {}) => copyMailbox(mailboxJob(pair, map, { ...defaults, ...options }));
 
   const first = await job();
@@ -35,13 +35,13 @@ test('copy engine: a mailbox copied, re-run, extended and re-run again', async (
   assert.equal(byName.get('INBOX')!.copied, 5);
   assert.equal(byName.get('INBOX')!.verified, 5);
   assert.equal(byName.get('Clienti/Società Rossi')!.copied, 2);
-  const dest = await readAll(pair.connect(DST));
+  const dest = await readAll(pair, DST);
   for (const [folder, want] of expected(msgs, '$Migrated')) {
     assert.deepEqual((dest.get(folder) ?? []).map(key).sort(), want, folder);
   }
 
   // The map keeps each message's Message-ID, read from its header (never from its body).
-  const src = await pair.connect(SRC)();
+  const src = await pair.data(SRC)();
   const { uidValidity } = await src.examine('INBOX');
   await src.close();
   const ids = (await map.entries('INBOX', uidValidity, 'verified')).map((e) => e.messageId);
@@ -53,20 +53,20 @@ test('copy engine: a mailbox copied, re-run, extended and re-run again', async (
   assert.equal(again.folders.reduce((n, f) => n + f.skipped, 0), msgs.length);
 
   const extra: Msg = { folder: 'INBOX', bytes: message(3), flags: [], date: new Date(Date.UTC(2022, 1, 1)) };
-  await fill(pair.connect(SRC), [extra]);
+  await fill(pair, SRC, [extra]);
   const third = await job();
   assert.equal(third.folders.reduce((n, f) => n + f.copied, 0), 1, 'only the new message, although it is a third identical copy');
-  const after = await readAll(pair.connect(DST));
+  const after = await readAll(pair, DST);
   assert.deepEqual(after.get('INBOX')!.map(key).sort(), expected([...msgs, extra], '$Migrated').get('INBOX'));
 });
 
 test('copy engine: --no-mark copies flags exactly; --under puts the tree apart', async (t) => {
   const pair = await recapitoPair(t);
   const msgs = sampleMailbox().slice(0, 3);
-  await fill(pair.connect(SRC), msgs);
+  await fill(pair, SRC, msgs);
   const r = await copyMailbox(mailboxJob(pair, await freshMap(t), { ...defaults, mark: null, underFolder: 'Migrata' }));
   assert.equal(r.status, 'success', JSON.stringify(r));
-  const dest = await readAll(pair.connect(DST));
+  const dest = await readAll(pair, DST);
   assert.deepEqual((dest.get('INBOX') ?? []).length, 0, 'nothing lands in the live INBOX');
   assert.deepEqual(dest.get('Migrata/INBOX')!.map(key).sort(), expected(msgs, null).get('INBOX'));
 });
@@ -75,7 +75,7 @@ test('copy engine: a run stopped halfway resumes with nothing missing and nothin
   const pair = await recapitoPair(t);
   const map = await freshMap(t);
   const msgs: Msg[] = Array.from({ length: 60 }, (_, i) => ({ folder: i % 3 === 0 ? 'Sent' : 'INBOX', bytes: message(100 + (i % 50), { id: i % 7 !== 0 }), flags: i % 2 ? ['\\Seen'] : [], date: new Date(Date.UTC(2020, 0, 1 + i)) }));
-  await fill(pair.connect(SRC), msgs);
+  await fill(pair, SRC, msgs);
   const stop = new AbortController();
   let seen = 0;
   const first = await copyMailbox(mailboxJob(pair, map, {
@@ -86,6 +86,6 @@ test('copy engine: a run stopped halfway resumes with nothing missing and nothin
   assert.ok(firstCopied >= 16 && firstCopied < 60, `stopped halfway (${firstCopied} appended)`);
   const second = await copyMailbox(mailboxJob(pair, map, defaults));
   assert.equal(second.status, 'success', JSON.stringify(second));
-  const dest = await readAll(pair.connect(DST));
+  const dest = await readAll(pair, DST);
   for (const [folder, want] of expected(msgs, '$Migrated')) assert.deepEqual(dest.get(folder)!.map(key).sort(), want, folder);
 });

@@ -100,33 +100,41 @@ export function sampleMailbox(): Msg[] {
   ];
 }
 
-export async function fill(connect: Connect, msgs: readonly Msg[]): Promise<void> {
-  const e = await connect();
+/** Puts `msgs` into `user`'s mailbox: folders created over a general session, messages appended over a data session. */
+export async function fill(pair: Pair, user: string, msgs: readonly Msg[]): Promise<void> {
+  const e = await pair.connect(user)();
   try {
     for (const f of new Set(msgs.map((m) => m.folder))) await e.createFolder(f);
-    for (const m of msgs) await e.append(m.folder, m.bytes, m.flags, m.date);
   } finally {
     await e.close();
+  }
+  const d = await pair.data(user)();
+  try {
+    for (const m of msgs) await d.append(m.folder, [{ bytes: m.bytes, flags: m.flags, internalDate: m.date }]);
+  } finally {
+    await d.close();
   }
 }
 
 export interface Seen { sha256: string; flags: string[]; date: number }
 
-/** Every message of every folder: sha256, sorted lower-case flags, INTERNALDATE. */
-export async function readAll(connect: Connect): Promise<Map<string, Seen[]>> {
-  const e: ImapEndpoint = await connect();
+/** Every message of every folder of `user`: sha256, sorted lower-case flags, INTERNALDATE. */
+export async function readAll(pair: Pair, user: string): Promise<Map<string, Seen[]>> {
+  const e: ImapEndpoint = await pair.connect(user)();
+  const folders = await e.listFolders().finally(() => e.close());
+  const d = await pair.data(user)();
   const out = new Map<string, Seen[]>();
   try {
-    for (const f of await e.listFolders()) {
+    for (const f of folders) {
       if (f.attributes.some((a) => a.toLowerCase() === '\\noselect')) continue;
-      const metas = [];
-      for await (const m of e.listMessages(f.name)) metas.push(m);
-      const list: Seen[] = [];
-      for (const m of metas) list.push({ sha256: sha(Buffer.from(await e.fetchRaw(f.name, m.uid))), flags: m.flags.map((x) => x.toLowerCase()).sort(), date: m.internalDate.getTime() });
-      out.set(f.name, list);
+      await d.examine(f.name);
+      const metas = await d.listMessages(f.name);
+      const bytes = new Map<number, Uint8Array>();
+      for await (const m of d.fetchRawMany(f.name, metas.map((m) => m.uid))) bytes.set(m.uid, m.bytes);
+      out.set(f.name, metas.map((m) => ({ sha256: sha(Buffer.from(bytes.get(m.uid)!)), flags: m.flags.map((x) => x.toLowerCase()).sort(), date: m.internalDate.getTime() })));
     }
   } finally {
-    await e.close();
+    await d.close();
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createImapListener } from '../../../../packages/imap/src/index.ts';
 import { memoryBackend, memoryUser } from '../../../../packages/imap/test/memory-backend.ts';
 import { tlsMaterial } from '../../../../packages/smtp/test/helpers.ts';
-import { openEndpoint, parseEndpoint } from '../../../../packages/migrate/src/index.ts';
+import { DataSession, parseEndpoint } from '../../../../packages/migrate/src/index.ts';
 import { freePort } from '../support/two-providers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'recapito-migrate-cli-'));
@@ -180,8 +180,8 @@ test('migrate copy --help shows examples and the exit codes', async () => {
 });
 
 test('without --state the job lives in the user state folder: the same command run again copies nothing', async () => {
-  const source = await openEndpoint(parseEndpoint(url(SRC, port)), PASSWORD, { insecure: true });
-  for (let i = 0; i < 3; i++) await source.append('INBOX', Buffer.from(`Subject: ${i}\r\n\r\nCorpo ${i}\r\n`), ['\\Seen'], new Date(Date.UTC(2021, 0, 1 + i)));
+  const source = await DataSession.open(parseEndpoint(url(SRC, port)), PASSWORD, { insecure: true });
+  for (let i = 0; i < 3; i++) await source.append('INBOX', [{ bytes: Buffer.from(`Subject: ${i}\r\n\r\nCorpo ${i}\r\n`), flags: ['\\Seen'], internalDate: new Date(Date.UTC(2021, 0, 1 + i)) }]);
   await source.close();
   const stateHome = join(dir, 'xdg-state');
   const env = { RECAPITO_FROM_PASSWORD: PASSWORD, RECAPITO_TO_PASSWORD: PASSWORD, XDG_STATE_HOME: stateHome };
