@@ -124,3 +124,27 @@ test('session: hostile and broken servers give coded errors', async (t) => {
   const hang = await fakeServer(t, '* OK hi\r\n', (l, s) => { reply(l, s, 'IMAP4rev1'); });
   assert.equal(await codeOf(open(hang, { allowPlaintext: true })), 'CONNECTION_LOST', 'LOGIN never answered: the idle timeout');
 });
+
+test('data session: odd FETCH bodies: an empty body, a NIL body, a UID not asked for', async (t) => {
+  const port = await fakeServer(t, '* OK hi\r\n', (l, s) => {
+    reply(l, s, 'IMAP4rev1');
+    const tag = l.split(' ')[0];
+    if (/ LOGIN /.test(l)) s.write(`${tag} OK in\r\n`);
+    else if (/ EXAMINE /.test(l)) s.write(`* 3 EXISTS\r\n* OK [UIDVALIDITY 9] ok\r\n${tag} OK [READ-ONLY] done\r\n`);
+    else if (/UID FETCH 7:8 /.test(l)) s.write(`* 1 FETCH (UID 7 BODY[] "")\r\n* 2 FETCH (UID 8 BODY[] {18}\r\nX-Trasporto: x\r\n\r\n)\r\n* 3 FETCH (UID 99 BODY[] {1}\r\nz)\r\n${tag} OK done\r\n`);
+    else if (/UID FETCH 5 /.test(l)) s.write(`* 1 FETCH (UID 5 BODY[] NIL)\r\n${tag} OK done\r\n`);
+  });
+  const d = await open(port, { allowPlaintext: true });
+  t.after(() => d.close());
+  const pec = (head: Buffer): boolean => head.includes('X-Trasporto');
+  const got = [];
+  for await (const m of d.fetchDigests('INBOX', [7, 8], pec)) got.push([m.uid, m.digest.size, m.digest.whole?.toString('latin1') ?? null]);
+  assert.deepEqual(got, [[7, 0, null], [8, 18, 'X-Trasporto: x\r\n\r\n']], 'an empty body is no PEC message; UID 99 was not asked for');
+  const raw = [];
+  for await (const m of d.fetchRawMany('INBOX', [7, 8])) raw.push([m.uid, Buffer.from(m.bytes).toString('latin1')]);
+  assert.deepEqual(raw, [[7, ''], [8, 'X-Trasporto: x\r\n\r\n']]);
+  assert.equal(await codeOf((async () => { for await (const m of d.fetchRawMany('INBOX', [5])) void m; })()), 'MESSAGE_NOT_FOUND', 'BODY[] NIL');
+  const after = [];
+  for await (const m of d.fetchRawMany('INBOX', [7, 8])) after.push(m.uid);
+  assert.deepEqual(after, [7, 8], 'the refusal of one command leaves the session usable');
+});

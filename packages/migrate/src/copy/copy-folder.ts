@@ -11,13 +11,14 @@
  * A kill at any point leaves each message either recorded or pending, never appended and
  * unknown; the next run therefore never appends a message twice.
  */
+import { createHash } from 'node:crypto';
 import { MigrateError } from '../errors.ts';
 import type { AppendResult, SourceMessage } from '../imap/endpoint.ts';
 import type { DataSession } from '../imap/raw/data-session.ts';
 import { messageIdOf } from '../imap/wire.ts';
 import { chunkBySize } from './chunks.ts';
 import { EarlierCopies } from './earlier.ts';
-import { locateAppended, sha256Hex } from './locate.ts';
+import { locateAppended } from './locate.ts';
 import { slabs, type Slab } from './slabs.ts';
 import { verifyEntries } from './verify-folder.ts';
 import type { CopyOptions, FolderReport, JobEntry, JobMap } from './types.ts';
@@ -45,6 +46,8 @@ const BATCH_BYTES = 16 * 1024 * 1024;
 const PER_MESSAGE = new Set(['OVER_QUOTA', 'MESSAGE_TOO_BIG', 'IMAP_COMMAND_FAILED']);
 
 interface Fetched { readonly meta: SourceMessage; readonly bytes: Uint8Array; readonly sha256: string; readonly messageId: string | null }
+
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The Message-ID of the header block (never a line of the body or of an attached message). */
 function messageIdFromBytes(bytes: Uint8Array): string | null {

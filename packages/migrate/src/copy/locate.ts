@@ -9,7 +9,6 @@
  * are read, and they are matched by sha256 as a multiset: two identical pending messages need
  * two identical destination messages, so true duplicates are neither lost nor doubled.
  */
-import { createHash } from 'node:crypto';
 import type { DataSession } from '../imap/raw/data-session.ts';
 import { chunkBySize, READ_BYTES, READ_COUNT } from './chunks.ts';
 import type { JobEntry, JobMap } from './types.ts';
@@ -20,8 +19,6 @@ export interface Located {
   /** The entries whose APPEND left nothing in the destination. */
   readonly missing: JobEntry[];
 }
-
-export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function locateAppended(
   dst: DataSession, map: JobMap, destFolder: string, destUidValidity: number, unknown: readonly JobEntry[],
@@ -41,7 +38,8 @@ export async function locateAppended(
   const found: JobEntry[] = [];
   const read: { uid: number; key: string }[] = [];
   for (const part of chunkBySize(toRead, (c) => c.size, READ_COUNT, READ_BYTES)) {
-    for await (const m of dst.fetchRawMany(destFolder, part.map((c) => c.uid))) read.push({ uid: m.uid, key: `${sha256Hex(m.bytes)}:${m.bytes.byteLength}` });
+    // Hashed as they arrive: nothing of the candidates is kept.
+    for await (const { uid, digest } of dst.fetchDigests(destFolder, part.map((c) => c.uid), () => false)) read.push({ uid, key: `${digest.sha256}:${digest.size}` });
   }
   // Lowest destination UID to lowest source UID: the order in which they were appended.
   for (const r of read.sort((a, b) => a.uid - b.uid)) {

@@ -9,10 +9,9 @@ import type { Endpoint } from '../../endpoint.ts';
 import type { OpenOptions } from '../connect.ts';
 import type { AppendResult, MailboxState, SourceMessage } from '../endpoint.ts';
 import { sequenceSet } from '../wire.ts';
-import { createHash } from 'node:crypto';
 import { DigestSink } from './digest-sink.ts';
 import { FetchMetaCollector } from './fetch-meta.ts';
-import { imapDate, Preallocated, quoted, type Digested, type LiteralValue, type RawResponse } from './reader.ts';
+import { imapDate, Preallocated, quoted, type Digested, type LiteralValue, type RawResponse, type SinkFor } from './reader.ts';
 import { Literal, RawSession } from './session.ts';
 
 export interface AppendItem { readonly bytes: Uint8Array; readonly flags: readonly string[]; readonly internalDate: Date }
@@ -76,17 +75,9 @@ export class DataSession {
 
   /** Whole messages by UID, one UID FETCH; a UID that is gone is simply not yielded. */
   async *fetchRawMany(folder: string, uids: readonly number[], into?: (size: number) => Buffer | null): AsyncGenerator<{ uid: number; bytes: Uint8Array }> {
-    if (uids.length === 0) return;
-    await this.#ensure(folder);
-    const wanted = new Set(uids);
-    const got: { uid: number; bytes: Uint8Array }[] = [];
     // `into` may lend the memory of a literal (see copy/slabs.ts); otherwise it is allocated.
     const sinkFor = into ? (size: number) => { const b = into(size); return b ? new Preallocated(b) : null; } : undefined;
-    await this.#raw.run([`UID FETCH ${sequenceSet(uids)} (UID BODY.PEEK[])`], `UID FETCH ${folder}`, (r) => {
-      const m = fetchBody(r);
-      if (m && wanted.has(m.uid)) got.push({ uid: m.uid, bytes: Buffer.isBuffer(m.body) ? m.body : m.body.whole ?? Buffer.alloc(0) });
-    }, sinkFor);
-    yield* got;
+    for (const { uid, body } of await this.#fetchBodies(folder, uids, sinkFor)) yield { uid, bytes: body as Buffer };
   }
 
   /**
@@ -94,15 +85,23 @@ export class DataSession {
    * digest-sink.ts); `whole` holds the bytes of the messages whose start `keepWhole` accepts.
    */
   async *fetchDigests(folder: string, uids: readonly number[], keepWhole: (head: Buffer) => boolean): AsyncGenerator<{ uid: number; digest: Digested }> {
-    if (uids.length === 0) return;
+    for (const { uid, body } of await this.#fetchBodies(folder, uids, (size) => new DigestSink(size, keepWhole))) {
+      // Only an empty body (`""`, no literal) arrives without going through the sink.
+      yield { uid, digest: Buffer.isBuffer(body) ? new DigestSink(0, keepWhole).end() : body };
+    }
+  }
+
+  /** One UID FETCH BODY.PEEK[] of `uids`, each body through `sinkFor`; UIDs not asked for are ignored. */
+  async #fetchBodies(folder: string, uids: readonly number[], sinkFor?: SinkFor): Promise<{ uid: number; body: LiteralValue }[]> {
+    if (uids.length === 0) return [];
     await this.#ensure(folder);
     const wanted = new Set(uids);
-    const got: { uid: number; digest: Digested }[] = [];
+    const got: { uid: number; body: LiteralValue }[] = [];
     await this.#raw.run([`UID FETCH ${sequenceSet(uids)} (UID BODY.PEEK[])`], `UID FETCH ${folder}`, (r) => {
       const m = fetchBody(r);
-      if (m && wanted.has(m.uid)) got.push({ uid: m.uid, digest: Buffer.isBuffer(m.body) ? digestOf(m.body) : m.body });
-    }, (size) => new DigestSink(size, keepWhole));
-    yield* got;
+      if (m && wanted.has(m.uid)) got.push(m);
+    }, sinkFor);
+    return got;
   }
 
   /**
@@ -191,9 +190,4 @@ function fetchBody(r: RawResponse): { uid: number; body: LiteralValue } | null {
   if (/BODY\[\] ""/i.test(text)) return { uid: Number(uid[1]), body: Buffer.alloc(0) };
   if (/BODY\[\] NIL/i.test(text)) throw new MigrateError('MESSAGE_NOT_FOUND', `UID ${uid[1]}: the server returned no body`);
   return null;
-}
-
-/** The digest of bytes already collected (an empty body, or a literal that was not streamed). */
-function digestOf(bytes: Buffer): Digested {
-  return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), whole: bytes };
 }

@@ -22,6 +22,8 @@ interface Pending {
   readonly reject: (e: Error) => void;
   readonly onUntagged: ((r: RawResponse) => void) | undefined;
   readonly sinkFor: SinkFor | undefined;
+  /** What `onUntagged` threw: the command fails with it once answered; the session goes on. */
+  error?: Error;
 }
 
 /** A literal to send inside a command. */
@@ -225,14 +227,19 @@ export class RawSession {
     const first = r.lines[0] ?? '';
     if (!this.#greeted) { this.#greeted = r; this.#greeting?.(r); return; }
     if (first.startsWith('+')) { const c = this.#cont; this.#cont = null; c?.resolve(true); return; }
-    if (first.startsWith('* ')) { this.#pending[0]?.onUntagged?.(r); return; }
+    if (first.startsWith('* ')) {
+      const p = this.#pending[0];
+      try { p?.onUntagged?.(r); } catch (err) { if (p) p.error ??= err as Error; }
+      return;
+    }
     const sp = first.indexOf(' ');
     const tag = first.slice(0, sp);
     const i = this.#pending.findIndex((p) => p.tag === tag);
     if (i < 0) return;
     const [p] = this.#pending.splice(i, 1);
     if (this.#cont?.tag === tag) { const c = this.#cont; this.#cont = null; c.resolve(false); }
-    p!.resolve(parseTagged(first.slice(sp + 1)));
+    if (p!.error) p!.reject(p!.error);
+    else p!.resolve(parseTagged(first.slice(sp + 1)));
   }
 
   /** Writes the pieces at once, then waits for the socket to drain if its buffer is full. */
