@@ -16,16 +16,11 @@ import { MemorySampler, type MemoryPeak } from './memory.ts';
 import { dovecotVersion, startDovecotServer, startRecapito, type BenchServer } from './servers.ts';
 import { mixed, type MixedResult } from './workload.ts';
 import { printTable } from './table.ts';
+import { option as argOption } from '../args.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.includes(name);
-function option(name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive whole number`);
-  return v;
-}
+const option = (name: string, fallback: number): number => argOption(argv, name, fallback);
 const quick = flag('--quick');
 const json = flag('--json');
 const N = option('--messages', quick ? 2000 : 10_000);

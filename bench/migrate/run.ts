@@ -19,16 +19,11 @@ import { compareMailboxes, dumpMailbox, type CompareResult } from '../../apps/re
 import { generateMailbox, uploadMailbox, type GeneratedMessage } from '../../apps/recapito/test/support/mailgen.ts';
 import { printTable, type Row } from './report.ts';
 import { mbsyncJob, measured, offlineimapJob, recapitoBatch, recapitoCopy, runMany, type Endpoint, type Job } from './tools.ts';
+import { option as argOption } from '../args.ts';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-function option(name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive whole number`);
-  return v;
-}
+const option = (name: string, fallback: number): number => argOption(argv, name, fallback);
 const TLS = argv.includes('--starttls') ? 'starttls' as const : 'imaps' as const;
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const N = option('--messages', quick ? 500 : 5000);
